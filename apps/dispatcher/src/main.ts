@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { createRpcApp } from '@app/transport';
+import { DispatcherModule } from './dispatcher.module';
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit('dispatcher');
+  const app = await createRpcApp(DispatcherModule, 'dispatcher', config);
+  applyCommonBootstrap(app);
+  await app.listen();
+}
+
+bootstrap().catch(exitOnStartupFailure('dispatcher'));

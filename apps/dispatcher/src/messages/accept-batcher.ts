@@ -1,0 +1,81 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { ConnectorType, SendJobData } from '@app/contracts';
+import { SendQueues } from '@app/transport';
+import { MessageRepository, NewMessage } from './message.repository';
+
+interface Pending {
+  message: NewMessage;
+  resolve: () => void;
+  reject: (err: unknown) => void;
+}
+
+const MAX_BATCH = 500;
+const MAX_FLUSHES_IN_FLIGHT = 4;
+
+/**
+ * Group commit for the accept path: requests that arrive together share one INSERT (and one
+ * addBulk per connector type). A caller's promise resolves only after the INSERT committed — that is
+ * what makes the 202 durable; the queue hand-off after it is recovered by the outbox sweep if lost.
+ */
+@Injectable()
+export class AcceptBatcher {
+  private readonly logger = new Logger(AcceptBatcher.name);
+  private pending: Pending[] = [];
+  private inFlight = 0;
+  private scheduled = false;
+
+  constructor(
+    private readonly repository: MessageRepository,
+    private readonly queues: SendQueues,
+  ) {}
+
+  submit(message: NewMessage): Promise<void> {
+    return new Promise<void>((resolve, reject) => {
+      this.pending.push({ message, resolve, reject });
+      this.schedule();
+    });
+  }
+
+  private schedule(): void {
+    if (this.scheduled || this.inFlight >= MAX_FLUSHES_IN_FLIGHT || this.pending.length === 0) return;
+    this.scheduled = true;
+    setImmediate(() => {
+      this.scheduled = false;
+      void this.flush();
+    });
+  }
+
+  private async flush(): Promise<void> {
+    const batch = this.pending.splice(0, MAX_BATCH);
+    if (batch.length === 0) return;
+    this.inFlight++;
+    try {
+      await this.repository.insertMany(batch.map((p) => p.message));
+      for (const p of batch) p.resolve();
+    } catch (err) {
+      for (const p of batch) p.reject(err);
+      return;
+    } finally {
+      this.inFlight--;
+      this.schedule();
+    }
+    await this.enqueue(batch.map((p) => p.message));
+  }
+
+  private async enqueue(messages: NewMessage[]): Promise<void> {
+    const byType = new Map<ConnectorType, SendJobData[]>();
+    for (const m of messages) {
+      const job: SendJobData = { projectId: m.projectId, messageId: m.id, connectorId: m.connectorId, to: m.to, text: m.body, ...(m.subject ? { subject: m.subject } : {}) };
+      const jobs = byType.get(m.connectorType) ?? [];
+      jobs.push(job);
+      byType.set(m.connectorType, jobs);
+    }
+    try {
+      await Promise.all([...byType].map(([type, jobs]) => this.queues.addMany(type, jobs)));
+      await this.repository.markEnqueued(messages.map((m) => m.id));
+    } catch (err) {
+      // Durable already: the outbox sweep hands these to the queue once Redis answers again.
+      this.logger.warn(`queue hand-off of ${messages.length} messages deferred to the outbox sweep: ${(err as Error).message}`);
+    }
+  }
+}

@@ -1,0 +1,218 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import {
+  AttemptOutcome,
+  DomainError,
+  ListMessagesQuery,
+  MessageEvent,
+  MessagePage,
+  MessageStatus,
+  MessageView,
+  MessageWithEvents,
+  SendJobData,
+  statusesThatCanMoveTo,
+} from '@app/contracts';
+import { MessageEntity } from '@app/database';
+
+export interface NewMessage {
+  id: string;
+  projectId: string;
+  connectorId: string;
+  connectorType: MessageEntity['connectorType'];
+  to: string;
+  body: string;
+  subject: string | null;
+  metadata: Record<string, string> | null;
+  createdAt: Date;
+}
+
+interface Row {
+  id: string;
+  project_id: string;
+  connector_id: string;
+  connector_type: MessageEntity['connectorType'];
+  to: string;
+  body: string;
+  subject: string | null;
+  status: MessageStatus;
+  external_id: string | null;
+  error_code: string | null;
+  error_message: string | null;
+  attempts: number;
+  metadata: Record<string, string> | null;
+  events?: MessageEvent[];
+  created_at: Date;
+  updated_at: Date;
+  sent_at: Date | null;
+  delivered_at: Date | null;
+}
+
+const VIEW_COLUMNS = `id, project_id, connector_id, connector_type, "to", status, external_id, error_code, error_message,
+  attempts, metadata, created_at, updated_at, sent_at, delivered_at`;
+
+function toView(r: Row): MessageView {
+  return {
+    id: r.id,
+    projectId: r.project_id,
+    connector: { id: r.connector_id, type: r.connector_type },
+    to: r.to,
+    status: r.status,
+    externalId: r.external_id,
+    error: r.error_code || r.error_message ? { code: r.error_code ?? 'unknown', message: r.error_message ?? '' } : null,
+    attempts: r.attempts,
+    metadata: r.metadata ?? {},
+    createdAt: r.created_at.toISOString(),
+    updatedAt: r.updated_at.toISOString(),
+    sentAt: r.sent_at?.toISOString() ?? null,
+    deliveredAt: r.delivered_at?.toISOString() ?? null,
+  };
+}
+
+function encodeCursor(r: Row): string {
+  return Buffer.from(JSON.stringify([r.created_at.toISOString(), r.id])).toString('base64url');
+}
+
+function decodeCursor(cursor: string): [string, string] {
+  try {
+    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
+    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
+    return [at, id];
+  } catch {
+    throw DomainError.validation('cursor', 'is not a cursor this API returned');
+  }
+}
+
+/** Every query takes the project id: a message of another project is simply not there. */
+@Injectable()
+export class MessageRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  /** One multi-row INSERT for a whole accept batch (group commit). */
+  async insertMany(messages: NewMessage[]): Promise<void> {
+    const params: unknown[] = [];
+    const tuples = messages.map((m) => {
+      const at = m.createdAt.toISOString();
+      const events: MessageEvent[] = [{ status: 'queued', at }];
+      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, 'queued', JSON.stringify(events), m.createdAt, m.createdAt];
+      const base = params.length;
+      params.push(...values);
+      return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
+    });
+    await this.dataSource.query(
+      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, status, events, created_at, updated_at)
+       VALUES ${tuples.join(', ')}`,
+      params,
+    );
+  }
+
+  async markEnqueued(ids: string[]): Promise<void> {
+    if (ids.length) await this.dataSource.query(`UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+
+  async get(projectId: string, id: string): Promise<MessageWithEvents> {
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${VIEW_COLUMNS}, events FROM messages WHERE project_id = $1 AND id = $2`,
+      [projectId, id],
+    );
+    if (rows.length === 0) throw DomainError.notFound('message');
+    return { ...toView(rows[0]), events: rows[0].events ?? [] };
+  }
+
+  /** Newest first, keyset-paginated on (created_at, id) so pages stay stable under inserts. */
+  async list(q: ListMessagesQuery): Promise<MessagePage> {
+    const where = ['project_id = $1'];
+    const params: unknown[] = [q.projectId];
+    const add = (sql: string, value: unknown) => {
+      params.push(value);
+      where.push(sql.replace('?', `$${params.length}`));
+    };
+    if (q.status) add('status = ?', q.status);
+    if (q.connector) add(/^[0-9a-f-]{36}$/i.test(q.connector) ? 'connector_id = ?' : 'connector_type = ?', q.connector);
+    if (q.to) add('"to" = ?', q.to);
+    if (q.since) add('created_at >= ?', q.since);
+    if (q.until) add('created_at < ?', q.until);
+    if (q.cursor) {
+      const [at, id] = decodeCursor(q.cursor);
+      params.push(at, id);
+      where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
+    }
+    params.push(q.limit + 1);
+    const rows: Row[] = await this.dataSource.query(
+      `SELECT ${VIEW_COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+      params,
+    );
+    const page = rows.slice(0, q.limit);
+    return { data: page.map(toView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
+  }
+
+  /**
+   * Applies one attempt's outcome in a single statement. The status moves only where the state
+   * machine allows (a receipt may already have moved it further); the attempt is always recorded.
+   */
+  async applyOutcome(o: AttemptOutcome): Promise<boolean> {
+    const events: MessageEvent[] = [];
+    let target: MessageStatus;
+    if (o.result === 'sent') {
+      target = 'sent';
+      events.push({ status: 'sending', at: o.startedAt, attempt: o.attempt });
+      events.push({ status: 'sent', at: o.finishedAt, attempt: o.attempt, detail: `accepted by the provider as ${o.externalId}` });
+    } else {
+      target = o.result === 'failed' ? 'failed' : 'sending';
+      const reason = `${o.error?.code ?? 'error'}: ${o.error?.message ?? 'unknown error'}`;
+      events.push({
+        status: target,
+        at: o.finishedAt,
+        attempt: o.attempt,
+        code: o.error?.code,
+        detail:
+          o.result === 'failed'
+            ? `attempt ${o.attempt} failed, giving up: ${reason}`
+            : `attempt ${o.attempt} failed: ${reason}; retrying in ${Math.round((o.retryInMs ?? 0) / 1000)} s`,
+      });
+    }
+    const movable = statusesThatCanMoveTo(target);
+    const result: [unknown[], number] = await this.dataSource.query(
+      `UPDATE messages SET
+         status = CASE WHEN status = ANY($3::text[]) THEN $4 ELSE status END,
+         events = events || $5::jsonb,
+         attempts = GREATEST(attempts, $6),
+         external_id = COALESCE($7, external_id),
+         sent_at = CASE WHEN $4 = 'sent' AND sent_at IS NULL THEN $8::timestamptz ELSE sent_at END,
+         error_code = CASE WHEN $4 = 'sent' THEN error_code ELSE $9 END,
+         error_message = CASE WHEN $4 = 'sent' THEN error_message ELSE $10 END,
+         updated_at = now()
+       WHERE project_id = $1 AND id = $2 AND status <> 'failed'`,
+      [o.projectId, o.messageId, movable, target, JSON.stringify(events), o.attempt, o.externalId ?? null, o.finishedAt, o.error?.code ?? null, o.error?.message ?? null],
+    );
+    return result[1] > 0;
+  }
+
+  /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
+  async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
+    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null }> =
+      await this.dataSource.query(
+        `SELECT id, project_id, connector_id, connector_type, "to", body, subject FROM messages
+         WHERE status IN ('queued', 'sending')
+           AND ((enqueued_at IS NULL AND created_at < now() - $1 * interval '1 millisecond')
+             OR updated_at < now() - $2 * interval '1 millisecond')
+         ORDER BY created_at LIMIT $3`,
+        [enqueueGraceMs, staleAfterMs, limit],
+      );
+    return rows.map((r) => ({
+      type: r.connector_type,
+      job: {
+        projectId: r.project_id,
+        messageId: r.id,
+        connectorId: r.connector_id,
+        to: r.to,
+        text: r.body,
+        ...(r.subject ? { subject: r.subject } : {}),
+      },
+    }));
+  }
+
+  /** Pushes updated_at forward so a re-queued message is not swept again at once. */
+  async touch(ids: string[]): Promise<void> {
+    if (ids.length) await this.dataSource.query(`UPDATE messages SET enqueued_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  }
+}

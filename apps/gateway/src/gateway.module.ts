@@ -1,0 +1,37 @@
+import { Module } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { JwtModule } from '@nestjs/jwt';
+import { ConfigModule, loadConfig } from '@app/config';
+import { LoggerModule } from '@app/observability';
+import { SendQueues, TransportModule } from '@app/transport';
+import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { AuthController } from './auth/auth.controller';
+import { JwtGuard } from './auth/jwt.guard';
+import { MessageAuthGuard } from './auth/message-auth.guard';
+import { ProjectAccess } from './auth/project-access';
+import { GatewayMetrics } from './health/gateway.metrics';
+import { HealthController } from './health/health.controller';
+import { ProblemFilter } from './http/problem.filter';
+import { MessagesController } from './messages/messages.controller';
+import { ProjectsController } from './projects/projects.controller';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forApp('gateway'),
+    TransportModule,
+    JwtModule.register({ secret: loadConfig().jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
+  ],
+  controllers: [HealthController, AuthController, ProjectsController, MessagesController],
+  providers: [
+    { provide: APP_FILTER, useClass: ProblemFilter },
+    ProblemFilter,
+    JwtGuard,
+    MessageAuthGuard,
+    ApiKeyVerifier,
+    ProjectAccess,
+    GatewayMetrics,
+    SendQueues,
+  ],
+})
+export class GatewayModule {}

@@ -1,0 +1,60 @@
+import { Controller, Get, Header, Inject, OnApplicationShutdown, Res } from '@nestjs/common';
+import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import Redis from 'ioredis';
+import { Pool } from 'pg';
+import { DomainError, ErrorCode } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { GatewayMetrics } from './gateway.metrics';
+
+const CHECK_TIMEOUT_MS = 2_000;
+
+function within<T>(promise: Promise<T>): Promise<T> {
+  return Promise.race([promise, new Promise<T>((_, reject) => setTimeout(() => reject(new Error('timeout')), CHECK_TIMEOUT_MS).unref())]);
+}
+
+@ApiTags('health')
+@Controller()
+export class HealthController implements OnApplicationShutdown {
+  private readonly pool: Pool;
+  private readonly redis: Redis;
+
+  constructor(
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly metrics: GatewayMetrics,
+  ) {
+    this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
+    this.pool.on('error', () => undefined);
+    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false });
+    this.redis.on('error', () => undefined);
+  }
+
+  @Get('healthz')
+  @ApiOperation({ operationId: 'healthz', summary: 'The process is alive' })
+  healthz(): { status: 'ok' } {
+    return { status: 'ok' };
+  }
+
+  @Get('readyz')
+  @ApiOperation({ operationId: 'readyz', summary: 'PostgreSQL and Redis both answer' })
+  async readyz(): Promise<{ status: 'ready'; postgres: 'up'; redis: 'up' }> {
+    const [postgres, redis] = await Promise.all([
+      within(this.pool.query('SELECT 1')).then(() => true, () => false),
+      within(this.redis.status === 'ready' ? this.redis.ping() : this.redis.connect().then(() => this.redis.ping())).then(() => true, () => false),
+    ]);
+    const down = [!postgres && 'PostgreSQL', !redis && 'Redis'].filter(Boolean);
+    if (down.length) throw new DomainError(ErrorCode.Unavailable, `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} not answering`);
+    return { status: 'ready', postgres: 'up', redis: 'up' };
+  }
+
+  @Get('metrics')
+  @ApiExcludeEndpoint()
+  @Header('Cache-Control', 'no-store')
+  async prometheus(@Res() res: Response): Promise<void> {
+    res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([this.pool.end().catch(() => undefined), this.redis.quit().catch(() => undefined)]);
+  }
+}

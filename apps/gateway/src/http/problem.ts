@@ -1,0 +1,45 @@
+import { ErrorCode, FieldError } from '@app/contracts';
+
+export const PROBLEM_BASE = 'https://messagejs.dev/problems';
+
+export interface Problem {
+  type: string;
+  title: string;
+  status: number;
+  detail?: string;
+  instance?: string;
+  errors?: FieldError[];
+  errorId?: string;
+}
+
+/** Each domain error code maps to exactly one status and problem type; the switch is exhaustive. */
+export function problemFor(code: ErrorCode): { status: number; slug: string; title: string } {
+  switch (code) {
+    case ErrorCode.ValidationFailed:
+      return { status: 422, slug: 'validation-error', title: 'Validation failed' };
+    case ErrorCode.BadRequest:
+      return { status: 400, slug: 'bad-request', title: 'Bad request' };
+    case ErrorCode.Unauthorized:
+      return { status: 401, slug: 'unauthorized', title: 'Unauthorized' };
+    case ErrorCode.Forbidden:
+      return { status: 403, slug: 'forbidden', title: 'Forbidden' };
+    case ErrorCode.NotFound:
+      return { status: 404, slug: 'not-found', title: 'Not found' };
+    case ErrorCode.Conflict:
+      return { status: 409, slug: 'conflict', title: 'Conflict' };
+    case ErrorCode.RateLimited:
+      return { status: 429, slug: 'rate-limited', title: 'Too many requests' };
+    case ErrorCode.ProviderRejected:
+      return { status: 422, slug: 'provider-rejected', title: 'The provider refused the request' };
+    case ErrorCode.Unavailable:
+      return { status: 503, slug: 'service-unavailable', title: 'Service unavailable' };
+    case ErrorCode.Internal:
+      return { status: 500, slug: 'internal-error', title: 'Internal server error' };
+    default:
+      return assertUnreachable(code);
+  }
+}
+
+function assertUnreachable(value: never): never {
+  throw new Error(`unmapped error code ${String(value)}`);
+}

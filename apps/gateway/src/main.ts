@@ -1,0 +1,36 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { NestExpressApplication } from '@nestjs/platform-express';
+import { SwaggerModule } from '@nestjs/swagger';
+import { json, NextFunction, Request, Response } from 'express';
+import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { GatewayModule } from './gateway.module';
+import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
+import { ProblemFilter } from './http/problem.filter';
+import { createValidationPipe } from './http/validation';
+import { buildOpenApi } from './openapi';
+
+async function bootstrap(): Promise<void> {
+  const config = configOrExit('gateway');
+  const app = await NestFactory.create<NestExpressApplication>(GatewayModule, { bufferLogs: true, bodyParser: false });
+  applyCommonBootstrap(app);
+  app.disable('x-powered-by');
+  app.set('trust proxy', 'loopback');
+  app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.use(requireJsonContentType);
+  app.use(json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
+  app.use(requireObjectBody);
+  app.useGlobalPipes(createValidationPipe());
+
+  const document = buildOpenApi(app);
+  app.use('/openapi.json', (req: Request, res: Response, next: NextFunction) => (req.method === 'GET' ? res.json(document) : next()));
+  SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
+
+  await app.init();
+  // Failures before routing (body parser, content type) reach this last handler, not Nest's filters.
+  const problems = app.get(ProblemFilter);
+  app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => problems.write(err, req, res));
+  await app.listen(config.port, '0.0.0.0');
+}
+
+bootstrap().catch(exitOnStartupFailure('gateway'));

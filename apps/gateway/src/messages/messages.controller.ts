@@ -1,0 +1,65 @@
+import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { DomainError } from '@app/contracts';
+import { RpcClient } from '@app/transport';
+import { AuthContext, CurrentAuth } from '../auth/auth-context';
+import { MessageAuthGuard } from '../auth/message-auth.guard';
+import { ProjectAccess } from '../auth/project-access';
+import { UuidParam } from '../http/uuid.param';
+import { GatewayMetrics } from '../health/gateway.metrics';
+import { AcceptedMessageDto, ListMessagesQueryDto, MessagePageDto, MessageWithEventsDto, ProjectQueryDto, SendMessageDto } from './messages.dto';
+
+@ApiTags('messages')
+@ApiBearerAuth('apiKey')
+@ApiBearerAuth('jwt')
+@UseGuards(MessageAuthGuard)
+@Controller('messages')
+export class MessagesController {
+  constructor(
+    private readonly rpc: RpcClient,
+    private readonly access: ProjectAccess,
+    private readonly metrics: GatewayMetrics,
+  ) {}
+
+  @Post()
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'sendMessage', summary: 'Send one message (durably accepted)' })
+  @ApiResponse({ status: 202, type: AcceptedMessageDto })
+  async send(@CurrentAuth() auth: AuthContext, @Body() body: SendMessageDto): Promise<AcceptedMessageDto> {
+    const stop = this.metrics.acceptLatency.startTimer();
+    const { projectId: named, ...rest } = body;
+    const projectId = await this.projectOf(auth, named);
+    const accepted = await this.rpc.send('messages.accept', { ...rest, projectId });
+    stop();
+    this.metrics.accepted.inc({ connector: accepted.connector.type });
+    return accepted;
+  }
+
+  @Get()
+  @ApiOperation({ operationId: 'listMessages', summary: 'List messages, newest first' })
+  @ApiResponse({ status: 200, type: MessagePageDto })
+  async list(@CurrentAuth() auth: AuthContext, @Query() query: ListMessagesQueryDto): Promise<MessagePageDto> {
+    const { projectId: named, limit, ...filters } = query;
+    const projectId = await this.projectOf(auth, named);
+    return this.rpc.send('messages.list', { ...filters, projectId, limit: limit ?? 20 });
+  }
+
+  @Get(':messageId')
+  @ApiOperation({ operationId: 'getMessage', summary: 'One message with its status history' })
+  @ApiResponse({ status: 200, type: MessageWithEventsDto })
+  async get(@CurrentAuth() auth: AuthContext, @UuidParam('messageId') messageId: string, @Query() query: ProjectQueryDto): Promise<MessageWithEventsDto> {
+    const projectId = await this.projectOf(auth, query.projectId);
+    return this.rpc.send('messages.get', { projectId, messageId });
+  }
+
+  /** An API key carries its project; a JWT must name one the user owns. */
+  private async projectOf(auth: AuthContext, named: string | undefined): Promise<string> {
+    if (auth.kind === 'apiKey') {
+      if (named !== undefined && named !== auth.projectId) throw DomainError.validation('projectId', "does not match the API key's project");
+      return auth.projectId;
+    }
+    if (!named) throw DomainError.validation('projectId', 'is required when authenticating with an access token');
+    await this.access.assertOwner(auth.userId, named);
+    return named;
+  }
+}

@@ -1,0 +1,138 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import {
+  IsIn,
+  IsInt,
+  IsISO8601,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  MinLength,
+  registerDecorator,
+  ValidationOptions,
+} from 'class-validator';
+import { CONNECTOR_TYPES, MESSAGE_STATUSES, MessageStatus } from '@app/contracts';
+
+/** A flat object of string values: at most 50 keys of ≤ 40 characters, values ≤ 500 characters (Stripe's limits). */
+function IsStringMap(options?: ValidationOptions): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isStringMap',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      options: { message: `${String(propertyName)} must be an object of at most 50 string values (keys ≤ 40, values ≤ 500 characters)`, ...options },
+      validator: {
+        validate(value: unknown) {
+          if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
+          const entries = Object.entries(value);
+          return entries.length <= 50 && entries.every(([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500);
+        },
+      },
+    });
+}
+
+export class SendMessageDto {
+  @ApiProperty({ description: 'Recipient, as the channel takes it: E.164 for twilio/whatsapp, a chat id or @channel for telegram, an email for smtp', example: '123456789' })
+  @IsString()
+  @Length(1, 320)
+  to: string;
+
+  @ApiProperty({ description: 'The text to send', example: 'Hello from MessageJS', maxLength: 262144 })
+  @IsString()
+  @MinLength(1, { message: 'message must not be empty' })
+  @MaxLength(262_144)
+  message: string;
+
+  @ApiProperty({ description: 'A connector id, or a connector type when the project has exactly one of that type', example: 'telegram' })
+  @IsString()
+  @Length(1, 100)
+  connector: string;
+
+  @ApiPropertyOptional({ description: 'Email subject (smtp only)', maxLength: 998 })
+  @IsOptional()
+  @IsString()
+  @MaxLength(998)
+  subject?: string;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: { type: 'string' }, example: { orderId: '42' } })
+  @IsOptional()
+  @IsObject()
+  @IsStringMap()
+  metadata?: Record<string, string>;
+
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT: the project to send from' })
+  @IsOptional()
+  @IsUUID()
+  projectId?: string;
+}
+
+export class ListMessagesQueryDto {
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES as unknown as string[]) status?: MessageStatus;
+  @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsString() @MaxLength(100) connector?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsISO8601({ strict: true }) since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT' }) @IsOptional() @IsUUID() projectId?: string;
+}
+
+export class ProjectQueryDto {
+  @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT' }) @IsOptional() @IsUUID() projectId?: string;
+}
+
+class ConnectorRefDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: CONNECTOR_TYPES }) type: string;
+}
+
+class MessageErrorDto {
+  @ApiProperty({ description: "The provider's code" }) code: string;
+  @ApiProperty() message: string;
+}
+
+export class AcceptedMessageDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: ['queued'] }) status: 'queued';
+  @ApiProperty({ type: ConnectorRefDto }) connector: ConnectorRefDto;
+  @ApiProperty() to: string;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class MessageDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ format: 'uuid' }) projectId: string;
+  @ApiProperty({ type: ConnectorRefDto }) connector: ConnectorRefDto;
+  @ApiProperty() to: string;
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
+  @ApiProperty({ type: String, nullable: true }) externalId: string | null;
+  @ApiProperty({ type: MessageErrorDto, nullable: true }) error: MessageErrorDto | null;
+  @ApiProperty({ type: 'integer' }) attempts: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metadata: Record<string, string>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) sentAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true }) deliveredAt: string | null;
+}
+
+export class MessageEventDto {
+  @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
+  @ApiProperty({ format: 'date-time' }) at: string;
+  @ApiPropertyOptional() detail?: string;
+  @ApiPropertyOptional({ description: "The provider's code, when the event records a provider answer" }) code?: string;
+  @ApiPropertyOptional({ type: 'integer' }) attempt?: number;
+}
+
+export class MessageWithEventsDto extends MessageDto {
+  @ApiProperty({ type: [MessageEventDto], description: 'Oldest first' }) events: MessageEventDto[];
+}
+
+export class MessagePageDto {
+  @ApiProperty({ type: [MessageDto] }) data: MessageDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+}

@@ -1,0 +1,100 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf } from 'class-validator';
+import { CONNECTOR_TYPES, ConnectorType } from '@app/contracts';
+
+export class CreateProjectDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'My shop' }) @IsString() @Length(1, 100) name: string;
+}
+
+export class UpdateProjectDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+
+  @ApiPropertyOptional({ minimum: 1, maximum: 10000, nullable: true, description: 'Requests per second per API key; null restores the default' })
+  @ValidateIf((_, v) => v !== null)
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(10_000)
+  rateLimitPerSecond?: number | null;
+}
+
+export class ProjectDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'integer', nullable: true }) rateLimitPerSecond: number | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+}
+
+export class ProjectListDto {
+  @ApiProperty({ type: [ProjectDto] }) data: ProjectDto[];
+}
+
+export class CreateApiKeyDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'production server' }) @IsString() @Length(1, 100) name: string;
+
+  @ApiPropertyOptional({ enum: ['secret', 'public'], default: 'secret' }) @IsOptional() @IsIn(['secret', 'public']) type?: 'secret' | 'public';
+
+  @ApiPropertyOptional({ type: [String], description: 'For public keys: the browser origins allowed to use it', example: ['https://shop.example.com'] })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true, message: 'allowedOrigins must be origins like https://example.com' })
+  allowedOrigins?: string[];
+}
+
+export class ApiKeyDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty() name: string;
+  @ApiProperty({ enum: ['secret', 'public'] }) type: 'secret' | 'public';
+  @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'mjs_sk_4fZ8kQ2mX9aB' }) prefix: string;
+  @ApiProperty({ type: [String], nullable: true }) allowedOrigins: string[] | null;
+  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;
+}
+
+export class CreatedApiKeyDto extends ApiKeyDto {
+  @ApiProperty({ description: 'The key itself. Shown only in this response; store it now.' }) key: string;
+}
+
+export class ApiKeyListDto {
+  @ApiProperty({ type: [ApiKeyDto] }) data: ApiKeyDto[];
+}
+
+export class CreateConnectorDto {
+  @ApiProperty({ enum: CONNECTOR_TYPES }) @IsIn(CONNECTOR_TYPES as unknown as string[]) type: ConnectorType;
+  @ApiProperty({ minLength: 1, maxLength: 100, example: 'Support bot' }) @IsString() @Length(1, 100) name: string;
+
+  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Write-only. telegram: {botToken}', example: { botToken: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11' } })
+  @IsObject()
+  credentials: Record<string, unknown>;
+
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'telegram: {baseUrl}' })
+  @IsOptional()
+  @IsObject()
+  config?: Record<string, unknown>;
+}
+
+export class UpdateConnectorDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the stored credentials whole' }) @IsOptional() @IsObject() credentials?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() config?: Record<string, unknown>;
+}
+
+export class ConnectorDto {
+  @ApiProperty({ format: 'uuid' }) id: string;
+  @ApiProperty({ enum: CONNECTOR_TYPES }) type: ConnectorType;
+  @ApiProperty() name: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) config: Record<string, unknown>;
+  @ApiProperty({ format: 'date-time' }) createdAt: string;
+  @ApiProperty({ format: 'date-time' }) updatedAt: string;
+}
+
+export class ConnectorListDto {
+  @ApiProperty({ type: [ConnectorDto] }) data: ConnectorDto[];
+}
+
+export class VerifyResultDto {
+  @ApiProperty({ enum: [true] }) ok: true;
+  @ApiPropertyOptional({ description: 'Who the provider says the credentials belong to, e.g. @my_bot' }) identity?: string;
+}

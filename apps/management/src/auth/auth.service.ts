@@ -1,0 +1,78 @@
+import { randomUUID } from 'node:crypto';
+import { Inject, Injectable } from '@nestjs/common';
+import { JwtService } from '@nestjs/jwt';
+import { DataSource, IsNull } from 'typeorm';
+import { AuthTokens, DomainError, ErrorCode } from '@app/contracts';
+import { hashSecret, randomBase62, sha256Hex, verifySecret } from '@app/crypto';
+import { RefreshTokenEntity, UserEntity } from '@app/database';
+
+const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+const BAD_CREDENTIALS = 'email or password is incorrect';
+
+@Injectable()
+export class AuthService {
+  private readonly users;
+  private readonly refreshTokens;
+
+  constructor(
+    @Inject(DataSource) dataSource: DataSource,
+    private readonly jwt: JwtService,
+  ) {
+    this.users = dataSource.getRepository(UserEntity);
+    this.refreshTokens = dataSource.getRepository(RefreshTokenEntity);
+  }
+
+  async signup(email: string, password: string): Promise<AuthTokens> {
+    const normalized = email.toLowerCase();
+    if (await this.users.existsBy({ email: normalized })) {
+      throw new DomainError(ErrorCode.Conflict, 'an account with this email already exists');
+    }
+    const user = await this.users
+      .save(this.users.create({ email: normalized, passwordHash: await hashSecret(password) }))
+      .catch((err: { code?: string }) => {
+        if (err.code === '23505') throw new DomainError(ErrorCode.Conflict, 'an account with this email already exists');
+        throw err;
+      });
+    return this.issue(user, randomUUID());
+  }
+
+  /** Unknown email and wrong password cost one bcrypt each and answer the same. */
+  async login(email: string, password: string): Promise<AuthTokens> {
+    const user = await this.users.findOneBy({ email: email.toLowerCase() });
+    const ok = await verifySecret(password, user?.passwordHash);
+    if (!user || !ok) throw new DomainError(ErrorCode.Unauthorized, BAD_CREDENTIALS);
+    return this.issue(user, randomUUID());
+  }
+
+  /** Rotation: each refresh token works once; presenting a used one ends the whole login (theft signal). */
+  async refresh(refreshToken: string): Promise<AuthTokens> {
+    const row = await this.refreshTokens.findOneBy({ tokenHash: sha256Hex(refreshToken) });
+    if (!row || row.expiresAt.getTime() < Date.now()) throw new DomainError(ErrorCode.Unauthorized, 'refresh token is invalid or expired');
+    const claimed = await this.refreshTokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
+    if (!claimed.affected) {
+      await this.refreshTokens.delete({ familyId: row.familyId });
+      throw new DomainError(ErrorCode.Unauthorized, 'refresh token is invalid or expired');
+    }
+    const user = await this.users.findOneByOrFail({ id: row.userId });
+    return this.issue(user, row.familyId);
+  }
+
+  async me(userId: string): Promise<{ id: string; email: string }> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user) throw new DomainError(ErrorCode.Unauthorized, 'the account no longer exists');
+    return { id: user.id, email: user.email };
+  }
+
+  private async issue(user: UserEntity, familyId: string): Promise<AuthTokens> {
+    const refreshToken = `mjs_rt_${randomBase62(48)}`;
+    await this.refreshTokens.insert({
+      userId: user.id,
+      familyId,
+      tokenHash: sha256Hex(refreshToken),
+      expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
+      usedAt: null,
+    });
+    const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, typ: 'access' });
+    return { user: { id: user.id, email: user.email }, accessToken, refreshToken };
+  }
+}

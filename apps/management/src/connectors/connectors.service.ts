@@ -1,0 +1,121 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { ChangeChannel, ConnectorType, ConnectorView, DomainError, ErrorCode, FieldError } from '@app/contracts';
+import { ConnectorLoader, ConnectorRegistry, ProviderError, validateSettings } from '@app/connectors';
+import { SecretBox } from '@app/crypto';
+import { ConnectorEntity } from '@app/database';
+import { ChangeFeed } from '@app/transport';
+import { ProjectsService } from '../projects/projects.service';
+
+function toView(c: ConnectorEntity): ConnectorView {
+  return { id: c.id, type: c.type, name: c.name, config: c.config, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+}
+
+@Injectable()
+export class ConnectorsService {
+  private readonly connectors: Repository<ConnectorEntity>;
+
+  constructor(
+    @Inject(DataSource) dataSource: DataSource,
+    private readonly projects: ProjectsService,
+    private readonly registry: ConnectorRegistry,
+    private readonly box: SecretBox,
+    private readonly loader: ConnectorLoader,
+    private readonly changes: ChangeFeed,
+  ) {
+    this.connectors = dataSource.getRepository(ConnectorEntity);
+  }
+
+  async create(
+    userId: string,
+    projectId: string,
+    input: { type: ConnectorType; name: string; credentials: Record<string, unknown>; config?: Record<string, unknown> },
+  ): Promise<ConnectorView> {
+    await this.projects.requireOwned(userId, projectId);
+    const config = input.config ?? {};
+    this.check(input.type, input.credentials, config);
+    const credentialsSealed = this.box.seal(JSON.stringify(input.credentials));
+    const row = await this.connectors.save(
+      this.connectors.create({
+        projectId,
+        type: input.type,
+        name: input.name,
+        config,
+        credentialsSealed,
+        keyVersion: SecretBox.versionOf(credentialsSealed),
+      }),
+    );
+    return toView(row);
+  }
+
+  async list(userId: string, projectId: string): Promise<{ data: ConnectorView[] }> {
+    await this.projects.requireOwned(userId, projectId);
+    const rows = await this.connectors.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return { data: rows.map(toView) };
+  }
+
+  async get(userId: string, projectId: string, connectorId: string): Promise<ConnectorView> {
+    return toView(await this.requireConnector(userId, projectId, connectorId));
+  }
+
+  /** Credentials are replaced whole (they are write-only, so there is nothing to merge with). */
+  async update(
+    userId: string,
+    projectId: string,
+    connectorId: string,
+    patch: { name?: string; credentials?: Record<string, unknown>; config?: Record<string, unknown> },
+  ): Promise<ConnectorView> {
+    const row = await this.requireConnector(userId, projectId, connectorId);
+    const config = patch.config ?? row.config;
+    const credentials = patch.credentials ?? JSON.parse(this.box.open(row.credentialsSealed));
+    this.check(row.type, credentials, config);
+    if (patch.name !== undefined) row.name = patch.name;
+    row.config = config;
+    if (patch.credentials) {
+      row.credentialsSealed = this.box.seal(JSON.stringify(patch.credentials));
+      row.keyVersion = SecretBox.versionOf(row.credentialsSealed);
+    }
+    const saved = await this.connectors.save(row);
+    await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
+    return toView(saved);
+  }
+
+  async delete(userId: string, projectId: string, connectorId: string): Promise<{ deleted: true }> {
+    const row = await this.requireConnector(userId, projectId, connectorId);
+    await this.connectors.delete({ id: row.id, projectId });
+    await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
+    return { deleted: true };
+  }
+
+  /** Calls the provider (Telegram getMe, …); a refusal is 422 with the provider's own reason. */
+  async verify(userId: string, projectId: string, connectorId: string): Promise<{ ok: true; identity?: string }> {
+    const row = await this.requireConnector(userId, projectId, connectorId);
+    await this.loader.evict(row.id);
+    const { connector } = await this.loader.load(projectId, row.id);
+    try {
+      return await connector.validate();
+    } catch (err) {
+      if (err instanceof ProviderError) {
+        throw new DomainError(ErrorCode.ProviderRejected, `the provider refused the credentials: ${err.message}`, [
+          { field: 'credentials', message: `${err.code}: ${err.message}` },
+        ]);
+      }
+      throw err;
+    }
+  }
+
+  private async requireConnector(userId: string, projectId: string, connectorId: string): Promise<ConnectorEntity> {
+    await this.projects.requireOwned(userId, projectId);
+    const row = await this.connectors.findOneBy({ id: connectorId, projectId });
+    if (!row) throw DomainError.notFound('connector');
+    return row;
+  }
+
+  private check(type: ConnectorType, credentials: unknown, config: unknown): void {
+    const errors: FieldError[] = [
+      ...validateSettings(this.registry.credentialsClass(type), credentials, 'credentials'),
+      ...validateSettings(this.registry.configClass(type), config, 'config'),
+    ];
+    if (errors.length) throw new DomainError(ErrorCode.ValidationFailed, `${errors[0].field} ${errors[0].message}`, errors);
+  }
+}

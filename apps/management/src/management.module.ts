@@ -1,0 +1,30 @@
+import { Module } from '@nestjs/common';
+import { JwtModule } from '@nestjs/jwt';
+import { ConfigModule, loadConfig } from '@app/config';
+import { ConnectorRegistry } from '@app/connectors';
+import { DatabaseModule } from '@app/database';
+import { LoggerModule } from '@app/observability';
+import { TransportModule } from '@app/transport';
+import { ApiKeysController } from './api-keys/api-keys.controller';
+import { ApiKeysService } from './api-keys/api-keys.service';
+import { AuthController } from './auth/auth.controller';
+import { AuthService } from './auth/auth.service';
+import { ConnectorsController } from './connectors/connectors.controller';
+import { ConnectorsService } from './connectors/connectors.service';
+import { secretBoxProvider } from '@app/crypto';
+import { ConnectorLoader } from '@app/connectors';
+import { ProjectsController } from './projects/projects.controller';
+import { ProjectsService } from './projects/projects.service';
+
+@Module({
+  imports: [
+    ConfigModule,
+    LoggerModule.forApp('management'),
+    DatabaseModule,
+    TransportModule,
+    JwtModule.register({ secret: loadConfig().jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
+  ],
+  controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController],
+  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
+})
+export class ManagementModule {}

@@ -1,0 +1,50 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { DomainError, ProjectView } from '@app/contracts';
+import { ProjectEntity } from '@app/database';
+
+export function toProjectView(p: ProjectEntity): ProjectView {
+  return { id: p.id, name: p.name, rateLimitPerSecond: p.rateLimitPerSecond, createdAt: p.createdAt.toISOString() };
+}
+
+@Injectable()
+export class ProjectsService {
+  private readonly projects: Repository<ProjectEntity>;
+
+  constructor(@Inject(DataSource) dataSource: DataSource) {
+    this.projects = dataSource.getRepository(ProjectEntity);
+  }
+
+  /** The tenant gate for every project-scoped operation: another user's project is simply not found. */
+  async requireOwned(userId: string, projectId: string): Promise<ProjectEntity> {
+    const project = await this.projects.findOneBy({ id: projectId, ownerId: userId });
+    if (!project) throw DomainError.notFound('project');
+    return project;
+  }
+
+  async create(userId: string, name: string): Promise<ProjectView> {
+    return toProjectView(await this.projects.save(this.projects.create({ ownerId: userId, name, rateLimitPerSecond: null })));
+  }
+
+  async list(userId: string): Promise<{ data: ProjectView[] }> {
+    const rows = await this.projects.find({ where: { ownerId: userId }, order: { createdAt: 'DESC', id: 'DESC' } });
+    return { data: rows.map(toProjectView) };
+  }
+
+  async get(userId: string, projectId: string): Promise<ProjectView> {
+    return toProjectView(await this.requireOwned(userId, projectId));
+  }
+
+  async update(userId: string, projectId: string, patch: { name?: string; rateLimitPerSecond?: number | null }): Promise<ProjectView> {
+    const project = await this.requireOwned(userId, projectId);
+    if (patch.name !== undefined) project.name = patch.name;
+    if (patch.rateLimitPerSecond !== undefined) project.rateLimitPerSecond = patch.rateLimitPerSecond;
+    return toProjectView(await this.projects.save(project));
+  }
+
+  async delete(userId: string, projectId: string): Promise<{ deleted: true }> {
+    const project = await this.requireOwned(userId, projectId);
+    await this.projects.delete({ id: project.id, ownerId: userId });
+    return { deleted: true };
+  }
+}

@@ -1,0 +1,49 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { Worker } from 'bullmq';
+import { connectorQueueName, SendJobData } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { bullConnection, bullPrefix } from '@app/transport';
+import { backoffDelayMs, RetryLater } from './retry-policy';
+import { SendProcessor } from './send.processor';
+
+/** One BullMQ worker per connector type named in CONNECTORS, so each type scales on its own. */
+@Injectable()
+export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(SendWorkers.name);
+  private readonly workers: Worker<SendJobData>[] = [];
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly processor: SendProcessor,
+  ) {}
+
+  onApplicationBootstrap(): void {
+    for (const type of this.config.connectors) {
+      const worker = new Worker<SendJobData>(connectorQueueName(type), (job) => this.processor.process(job), {
+        connection: bullConnection(this.config),
+        prefix: bullPrefix(this.config),
+        concurrency: this.config.workerConcurrency,
+        lockDuration: 15_000,
+        stalledInterval: 15_000,
+        maxStalledCount: 10,
+        settings: {
+          backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
+            err instanceof RetryLater ? err.delayMs : backoffDelayMs(attemptsMade),
+        },
+      });
+      worker.on('error', (err) => this.logger.warn(`${type} worker: ${err.message}`));
+      this.workers.push(worker);
+    }
+    this.logger.log(`consuming ${this.config.connectors.map(connectorQueueName).join(', ')}`);
+  }
+
+  /** SIGTERM: stop taking jobs, let in-flight sends finish (bounded), then let the process exit. */
+  async onApplicationShutdown(): Promise<void> {
+    const graceful = Promise.all(this.workers.map((w) => w.close()));
+    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.config.shutdownTimeoutMs).unref());
+    if ((await Promise.race([graceful, timeout])) === 'timeout') {
+      this.logger.warn('in-flight sends did not finish in time; their jobs will be picked up again');
+      await Promise.all(this.workers.map((w) => w.close(true)));
+    }
+  }
+}

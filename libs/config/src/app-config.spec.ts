@@ -1,0 +1,42 @@
+import { parseConfig } from './app-config';
+
+const base = {
+  DATABASE_URL: 'postgres://postgres@127.0.0.1:5432/test',
+  JWT_SECRET: 'x'.repeat(32),
+  MESSAGEJS_ENCRYPTION_KEY: Buffer.alloc(32, 7).toString('base64'),
+};
+
+describe('parseConfig', () => {
+  it('fills defaults from a minimal environment', () => {
+    const config = parseConfig(base);
+    expect(config.port).toBe(3000);
+    expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
+    expect(config.connectors).toEqual(['telegram', 'whatsapp', 'twilio', 'smtp']);
+    expect(config.encryption.keys.get(1)?.length).toBe(32);
+  });
+
+  it.each([
+    [{ PORT: 'abc' }, /PORT/],
+    [{ DATABASE_URL: 'mysql://x' }, /DATABASE_URL must be a postgres/],
+    [{ JWT_SECRET: 'short' }, /JWT_SECRET must be at least 32/],
+    [{ MESSAGEJS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /exactly 32 bytes/],
+    [{ CONNECTORS: 'telegram,fax' }, /CONNECTORS must be/],
+    [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+  ])('refuses %j with a one-line reason', (override, reason) => {
+    expect(() => parseConfig({ ...base, ...override })).toThrow(reason);
+  });
+
+  it('names a missing required variable', () => {
+    expect(() => parseConfig({ ...base, DATABASE_URL: undefined })).toThrow('DATABASE_URL is required');
+  });
+
+  it('reads retired encryption keys for rotation', () => {
+    const config = parseConfig({
+      ...base,
+      MESSAGEJS_ENCRYPTION_KEY_VERSION: '2',
+      MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS: `1:${Buffer.alloc(32, 1).toString('base64')}`,
+    });
+    expect(config.encryption.currentVersion).toBe(2);
+    expect([...config.encryption.keys.keys()].sort()).toEqual([1, 2]);
+  });
+});

@@ -1,0 +1,75 @@
+import { plainToInstance } from 'class-transformer';
+import { validateSync } from 'class-validator';
+import { CONNECTOR_TYPES, ConnectorType } from '@app/contracts';
+import { EnvDto } from './env.dto';
+
+export interface AppConfig {
+  env: 'development' | 'production' | 'test';
+  port: number;
+  databaseUrl: string;
+  redisUrl: string;
+  /** Namespaces every Redis key and channel, so several platforms (or test runs) share one Redis. */
+  redisPrefix: string;
+  logLevel: string;
+  jwtSecret: string;
+  encryption: { currentVersion: number; keys: Map<number, Buffer> };
+  connectors: ConnectorType[];
+  publicUrl?: string;
+  apiKeyCacheTtlMs: number;
+  workerConcurrency: number;
+  sendMaxAttempts: number;
+  outboxSweepIntervalMs: number;
+  outboxStaleAfterMs: number;
+  shutdownTimeoutMs: number;
+}
+
+export class ConfigError extends Error {}
+
+function decodeKey(name: string, base64: string): Buffer {
+  const key = Buffer.from(base64, 'base64');
+  if (key.length !== 32) throw new ConfigError(`${name} must decode to exactly 32 bytes (got ${key.length})`);
+  return key;
+}
+
+/** Parses and checks the environment; throws ConfigError with a one-line reason. */
+export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
+  const dto = plainToInstance(EnvDto, { ...source }, { enableImplicitConversion: false });
+  const errors = validateSync(dto, { skipMissingProperties: false, whitelist: false });
+  if (errors.length > 0) {
+    const first = errors[0];
+    const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
+    throw new ConfigError(first.value === undefined ? `${first.property} is required` : reason);
+  }
+  const currentVersion = dto.MESSAGEJS_ENCRYPTION_KEY_VERSION ?? 1;
+  const keys = new Map<number, Buffer>([[currentVersion, decodeKey('MESSAGEJS_ENCRYPTION_KEY', dto.MESSAGEJS_ENCRYPTION_KEY)]]);
+  for (const entry of dto.MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS?.split(',') ?? []) {
+    const [version, base64] = entry.split(':');
+    keys.set(Number(version), decodeKey(`MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS version ${version}`, base64));
+  }
+  return {
+    env: dto.NODE_ENV ?? 'development',
+    port: dto.PORT ?? 3000,
+    databaseUrl: dto.DATABASE_URL,
+    redisUrl: dto.REDIS_URL ?? 'redis://127.0.0.1:6379',
+    redisPrefix: dto.REDIS_PREFIX ?? 'mjs',
+    logLevel: dto.LOG_LEVEL ?? 'info',
+    jwtSecret: dto.JWT_SECRET,
+    encryption: { currentVersion, keys },
+    connectors: dto.CONNECTORS ? (dto.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES],
+    publicUrl: dto.PUBLIC_URL?.replace(/\/+$/, ''),
+    apiKeyCacheTtlMs: dto.API_KEY_CACHE_TTL_MS ?? 60_000,
+    workerConcurrency: dto.WORKER_CONCURRENCY ?? 50,
+    sendMaxAttempts: dto.SEND_MAX_ATTEMPTS ?? 8,
+    outboxSweepIntervalMs: dto.OUTBOX_SWEEP_INTERVAL_MS ?? 10_000,
+    outboxStaleAfterMs: dto.OUTBOX_STALE_AFTER_MS ?? 60_000,
+    shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,
+  };
+}
+
+let cached: AppConfig | undefined;
+
+/** The process's configuration, read from the environment once. The only reader of process.env. */
+export function loadConfig(): AppConfig {
+  cached ??= parseConfig(process.env);
+  return cached;
+}

@@ -1,0 +1,50 @@
+import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { DataSource } from 'typeorm';
+import { ChangeChannel, DomainError } from '@app/contracts';
+import { SecretBox } from '@app/crypto';
+import { ConnectorEntity } from '@app/database';
+import { ChangeFeed } from '@app/transport';
+import { Connector } from './connector.interface';
+import { ConnectorRegistry } from './connector.registry';
+
+interface Cached {
+  entity: ConnectorEntity;
+  connector: Connector;
+}
+
+/**
+ * Builds live connectors from stored rows (decrypting credentials once) and keeps them, so SMTP pools
+ * and keep-alive sockets are reused; an edit or delete anywhere drops the cached one at once.
+ */
+@Injectable()
+export class ConnectorLoader implements OnModuleInit {
+  private readonly cache = new Map<string, Cached>();
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly registry: ConnectorRegistry,
+    private readonly box: SecretBox,
+    private readonly changes: ChangeFeed,
+  ) {}
+
+  async onModuleInit(): Promise<void> {
+    await this.changes.subscribe(ChangeChannel.ConnectorChanged, (id) => void this.evict(id));
+  }
+
+  async load(projectId: string, connectorId: string): Promise<Cached> {
+    const hit = this.cache.get(connectorId);
+    if (hit && hit.entity.projectId === projectId) return hit;
+    const entity = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId, projectId });
+    if (!entity) throw DomainError.notFound('connector');
+    const credentials = JSON.parse(this.box.open(entity.credentialsSealed)) as Record<string, unknown>;
+    const entry = { entity, connector: this.registry.create(entity.type, credentials, entity.config) };
+    this.cache.set(connectorId, entry);
+    return entry;
+  }
+
+  async evict(connectorId: string): Promise<void> {
+    const entry = this.cache.get(connectorId);
+    this.cache.delete(connectorId);
+    await entry?.connector.close?.().catch(() => undefined);
+  }
+}

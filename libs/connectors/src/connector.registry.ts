@@ -1,0 +1,71 @@
+import { Injectable } from '@nestjs/common';
+import type { ConnectorType } from '@app/contracts';
+import type { Connector, ConnectorFactory } from './connector.interface';
+import { TelegramConfig, TelegramConnector, TelegramCredentials } from './telegram';
+
+/** A class-validator class the API validates credentials or config against. */
+export type ValidatedClass<T extends object = object> = new () => T;
+
+/** Everything the platform knows about one connector type. */
+export interface ConnectorDefinition extends ConnectorFactory<object, object> {
+  readonly credentialsClass: ValidatedClass;
+  readonly configClass: ValidatedClass;
+}
+
+/** Ties the validated classes to the factory so `create` receives exactly what they describe. */
+function defineConnector<K extends object, C extends object>(
+  type: ConnectorType,
+  credentialsClass: ValidatedClass<K>,
+  configClass: ValidatedClass<C>,
+  create: (credentials: K, config: C) => Connector,
+): ConnectorDefinition {
+  return {
+    type,
+    credentialsClass,
+    configClass,
+    create: (credentials, config) => create(credentials as K, config as C),
+  };
+}
+
+// One line per connector type.
+const DEFINITIONS: readonly ConnectorDefinition[] = [
+  defineConnector('telegram', TelegramCredentials, TelegramConfig, (k, c) => new TelegramConnector(k, c)),
+];
+
+/**
+ * Builds a Connector from decrypted credentials and config. Callers validate both against
+ * `credentialsClass(type)` / `configClass(type)` when they are written; the registry trusts them.
+ */
+@Injectable()
+export class ConnectorRegistry {
+  private readonly definitions = new Map<ConnectorType, ConnectorDefinition>();
+
+  constructor() {
+    for (const definition of DEFINITIONS) {
+      if (this.definitions.has(definition.type)) throw new Error(`Connector type ${definition.type} is defined twice`);
+      this.definitions.set(definition.type, definition);
+    }
+  }
+
+  create(type: ConnectorType, credentials: object, config?: object | null): Connector {
+    return this.definition(type).create(credentials, config ?? {});
+  }
+
+  credentialsClass(type: ConnectorType): ValidatedClass {
+    return this.definition(type).credentialsClass;
+  }
+
+  configClass(type: ConnectorType): ValidatedClass {
+    return this.definition(type).configClass;
+  }
+
+  supportedTypes(): ConnectorType[] {
+    return [...this.definitions.keys()];
+  }
+
+  private definition(type: ConnectorType): ConnectorDefinition {
+    const definition = this.definitions.get(type);
+    if (!definition) throw new Error(`No connector is available for type ${String(type)}`);
+    return definition;
+  }
+}

@@ -1,0 +1,3 @@
+export * from './telegram.connector';
+export * from './telegram.credentials';
+export * from './telegram.errors';

@@ -1,0 +1,25 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
+
+export const TELEGRAM_DEFAULT_BASE_URL = 'https://api.telegram.org';
+
+export class TelegramCredentials {
+  @ApiProperty({
+    description: 'The bot token @BotFather gave you',
+    example: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11',
+    writeOnly: true,
+  })
+  @IsString()
+  @Matches(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'botToken must look like 123456:ABC-DEF…' })
+  botToken: string;
+}
+
+export class TelegramConfig {
+  @ApiPropertyOptional({
+    description: 'A self-hosted Bot API server or a test fake',
+    default: TELEGRAM_DEFAULT_BASE_URL,
+  })
+  @IsOptional()
+  @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
+  baseUrl?: string;
+}

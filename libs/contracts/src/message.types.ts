@@ -1,0 +1,79 @@
+import type { ConnectorType } from './connector-types';
+import type { MessageStatus } from './message-status';
+
+export interface MessageEvent {
+  status: MessageStatus;
+  at: string;
+  detail?: string;
+  /** The provider's code when the event records a provider answer. */
+  code?: string;
+  attempt?: number;
+}
+
+/** The public message object (API.md). */
+export interface MessageView {
+  id: string;
+  projectId: string;
+  connector: { id: string; type: ConnectorType };
+  to: string;
+  status: MessageStatus;
+  externalId: string | null;
+  error: { code: string; message: string } | null;
+  attempts: number;
+  metadata: Record<string, string>;
+  createdAt: string;
+  updatedAt: string;
+  sentAt: string | null;
+  deliveredAt: string | null;
+}
+
+export interface MessageWithEvents extends MessageView {
+  events: MessageEvent[];
+}
+
+export interface AcceptedMessage {
+  id: string;
+  status: 'queued';
+  connector: { id: string; type: ConnectorType };
+  to: string;
+  createdAt: string;
+}
+
+export interface MessagePage {
+  data: MessageView[];
+  nextCursor: string | null;
+}
+
+/** What the gateway hands the dispatcher after HTTP validation. */
+export interface SendMessageCommand {
+  projectId: string;
+  to: string;
+  message?: string;
+  connector: string;
+  subject?: string;
+  metadata?: Record<string, string>;
+}
+
+export interface ListMessagesQuery {
+  projectId: string;
+  status?: MessageStatus;
+  connector?: string;
+  to?: string;
+  since?: string;
+  until?: string;
+  limit: number;
+  cursor?: string;
+}
+
+/** What a worker reports after one provider call (or after finding a crashed one). */
+export interface AttemptOutcome {
+  projectId: string;
+  messageId: string;
+  attempt: number;
+  startedAt: string;
+  finishedAt: string;
+  result: 'sent' | 'retrying' | 'failed';
+  externalId?: string;
+  error?: { code: string; message: string };
+  retryInMs?: number;
+}

@@ -1,0 +1,26 @@
+import type { ConnectorType } from './connector-types';
+
+/** One BullMQ queue per connector type, so each type's workers scale alone. */
+export function connectorQueueName(type: ConnectorType): `connector.${ConnectorType}` {
+  return `connector.${type}`;
+}
+
+export const SEND_JOB = 'send' as const;
+
+/** The data of a `send` job: everything one provider call needs, so the worker does not read the row. */
+export interface SendJobData {
+  projectId: string;
+  messageId: string;
+  connectorId: string;
+  to: string;
+  text: string;
+  subject?: string;
+  /** Set after a provider call succeeded but before the dispatcher confirmed it, so a re-run never sends twice. */
+  outcome?: import('./message.types').AttemptOutcome;
+}
+
+/** Redis pub/sub channels (prefixed) that tell every process a cached thing changed. */
+export enum ChangeChannel {
+  ApiKeyRevoked = 'apikey.revoked',
+  ConnectorChanged = 'connector.changed',
+}

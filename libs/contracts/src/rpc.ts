@@ -1,0 +1,126 @@
+import type { ConnectorType } from './connector-types';
+import type {
+  AcceptedMessage,
+  AttemptOutcome,
+  ListMessagesQuery,
+  MessagePage,
+  MessageWithEvents,
+  SendMessageCommand,
+} from './message.types';
+
+export interface AuthTokens {
+  user: { id: string; email: string };
+  accessToken: string;
+  refreshToken: string;
+}
+export interface ProjectView {
+  id: string;
+  name: string;
+  rateLimitPerSecond: number | null;
+  createdAt: string;
+}
+export interface ApiKeyView {
+  id: string;
+  name: string;
+  type: 'secret' | 'public';
+  prefix: string;
+  allowedOrigins: string[] | null;
+  lastUsedAt: string | null;
+  createdAt: string;
+  revokedAt: string | null;
+}
+export interface VerifiedApiKey {
+  keyId: string;
+  projectId: string;
+  type: 'secret' | 'public';
+  allowedOrigins: string[] | null;
+}
+export interface ConnectorView {
+  id: string;
+  type: ConnectorType;
+  name: string;
+  config: Record<string, unknown>;
+  createdAt: string;
+  updatedAt: string;
+}
+
+type Owned<T = object> = { userId: string } & T;
+type InProject<T = object> = Owned<{ projectId: string } & T>;
+
+/**
+ * Every Redis-transport request pattern, with its payload and reply, and the app that answers it.
+ * Both sides use this map; start-up fails if an app answers a pattern it does not own or misses one.
+ */
+export interface RpcContract {
+  'auth.signup': { payload: { email: string; password: string }; reply: AuthTokens };
+  'auth.login': { payload: { email: string; password: string }; reply: AuthTokens };
+  'auth.refresh': { payload: { refreshToken: string }; reply: AuthTokens };
+  'auth.me': { payload: Owned; reply: { id: string; email: string } };
+  'projects.create': { payload: Owned<{ name: string }>; reply: ProjectView };
+  'projects.list': { payload: Owned; reply: { data: ProjectView[] } };
+  'projects.get': { payload: InProject; reply: ProjectView };
+  'projects.update': { payload: InProject<{ name?: string; rateLimitPerSecond?: number | null }>; reply: ProjectView };
+  'projects.delete': { payload: InProject; reply: { deleted: true } };
+  'apiKeys.create': {
+    payload: InProject<{ name: string; type: 'secret' | 'public'; allowedOrigins?: string[] }>;
+    reply: ApiKeyView & { key: string };
+  };
+  'apiKeys.list': { payload: InProject; reply: { data: ApiKeyView[] } };
+  'apiKeys.revoke': { payload: InProject<{ keyId: string }>; reply: { revoked: true } };
+  'apiKeys.verify': { payload: { key: string }; reply: VerifiedApiKey | null };
+  'apiKeys.touch': { payload: { keyIds: string[]; at: string }; reply: { touched: number } };
+  'connectors.create': {
+    payload: InProject<{ type: ConnectorType; name: string; credentials: Record<string, unknown>; config?: Record<string, unknown> }>;
+    reply: ConnectorView;
+  };
+  'connectors.list': { payload: InProject; reply: { data: ConnectorView[] } };
+  'connectors.get': { payload: InProject<{ connectorId: string }>; reply: ConnectorView };
+  'connectors.update': {
+    payload: InProject<{ connectorId: string; name?: string; credentials?: Record<string, unknown>; config?: Record<string, unknown> }>;
+    reply: ConnectorView;
+  };
+  'connectors.delete': { payload: InProject<{ connectorId: string }>; reply: { deleted: true } };
+  'connectors.verify': { payload: InProject<{ connectorId: string }>; reply: { ok: true; identity?: string } };
+  'messages.accept': { payload: SendMessageCommand; reply: AcceptedMessage };
+  'messages.list': { payload: ListMessagesQuery; reply: MessagePage };
+  'messages.get': { payload: { projectId: string; messageId: string }; reply: MessageWithEvents };
+  'messages.recordAttempt': { payload: AttemptOutcome; reply: { applied: boolean } };
+}
+
+export type RpcPattern = keyof RpcContract;
+export type RpcPayload<P extends RpcPattern> = RpcContract[P]['payload'];
+export type RpcReply<P extends RpcPattern> = RpcContract[P]['reply'];
+
+export type AppName = 'management' | 'dispatcher';
+
+/** Which app answers each pattern: the compile-time check that every pattern has an owner. */
+export const RPC_OWNERS: Record<RpcPattern, AppName> = {
+  'auth.signup': 'management',
+  'auth.login': 'management',
+  'auth.refresh': 'management',
+  'auth.me': 'management',
+  'projects.create': 'management',
+  'projects.list': 'management',
+  'projects.get': 'management',
+  'projects.update': 'management',
+  'projects.delete': 'management',
+  'apiKeys.create': 'management',
+  'apiKeys.list': 'management',
+  'apiKeys.revoke': 'management',
+  'apiKeys.verify': 'management',
+  'apiKeys.touch': 'management',
+  'connectors.create': 'management',
+  'connectors.list': 'management',
+  'connectors.get': 'management',
+  'connectors.update': 'management',
+  'connectors.delete': 'management',
+  'connectors.verify': 'management',
+  'messages.accept': 'dispatcher',
+  'messages.list': 'dispatcher',
+  'messages.get': 'dispatcher',
+  'messages.recordAttempt': 'dispatcher',
+};
+
+export function patternsOwnedBy(app: AppName): RpcPattern[] {
+  return (Object.keys(RPC_OWNERS) as RpcPattern[]).filter((p) => RPC_OWNERS[p] === app);
+}

@@ -1,0 +1,4 @@
+export * from './password';
+export * from './secret-box';
+export * from './tokens';
+export * from './secret-box.provider';

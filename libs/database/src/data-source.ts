@@ -1,0 +1,44 @@
+import { DataSource } from 'typeorm';
+import { ApiKeyEntity } from './entities/api-key.entity';
+import { ConnectorEntity } from './entities/connector.entity';
+import { MessageEntity } from './entities/message.entity';
+import { ProjectEntity } from './entities/project.entity';
+import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { UserEntity } from './entities/user.entity';
+import { Initial1764057600000 } from './migrations/1764057600000-Initial';
+
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity];
+export const MIGRATIONS = [Initial1764057600000];
+
+export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
+  return new DataSource({
+    type: 'postgres',
+    url,
+    entities: ENTITIES,
+    migrations: MIGRATIONS,
+    synchronize: false,
+    migrationsTransactionMode: 'all',
+    applicationName: options.applicationName ?? 'messagejs',
+    extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },
+    logging: false,
+  });
+}
+
+const MIGRATION_LOCK = 7_270_001;
+
+/** Applies pending migrations; an advisory lock makes it safe when several processes start at once. */
+export async function runMigrations(url: string): Promise<string[]> {
+  const dataSource = createDataSource(url, { poolSize: 2, applicationName: 'messagejs-migrate' });
+  await dataSource.initialize();
+  const lock = dataSource.createQueryRunner();
+  try {
+    await lock.connect();
+    await lock.query('SELECT pg_advisory_lock($1)', [MIGRATION_LOCK]);
+    const applied = await dataSource.runMigrations({ transaction: 'all' });
+    return applied.map((m) => m.name);
+  } finally {
+    await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
+    await lock.release();
+    await dataSource.destroy();
+  }
+}

@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
+
+@Entity('api_keys')
+export class ApiKeyEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Index() @Column({ name: 'project_id', type: 'uuid' }) projectId: string;
+  @Column({ type: 'text' }) name: string;
+  @Column({ type: 'text' }) type: 'secret' | 'public';
+  /** `mjs_sk_` + the first 12 random characters: shown in lists and used to find the row. */
+  @Column({ type: 'text', unique: true }) prefix: string;
+  /** bcrypt of the whole key; the key itself is never stored. */
+  @Column({ name: 'key_hash', type: 'text' }) keyHash: string;
+  @Column({ name: 'allowed_origins', type: 'text', array: true, nullable: true }) allowedOrigins: string[] | null;
+  @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt: Date | null;
+  @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,30 @@
+import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import type { ConnectorType, MessageEvent, MessageStatus } from '@app/contracts';
+
+@Entity('messages')
+@Index('messages_project_page', ['projectId', 'createdAt', 'id'])
+export class MessageEntity {
+  /** Chosen by the dispatcher before the insert, so the queue job id can be the message id. */
+  @PrimaryColumn('uuid') id: string;
+  @Column({ name: 'project_id', type: 'uuid' }) projectId: string;
+  @Column({ name: 'connector_id', type: 'uuid' }) connectorId: string;
+  @Column({ name: 'connector_type', type: 'text' }) connectorType: ConnectorType;
+  @Column({ type: 'text' }) to: string;
+  @Column({ type: 'text' }) body: string;
+  @Column({ type: 'text', nullable: true }) subject: string | null;
+  @Column({ type: 'jsonb', nullable: true }) metadata: Record<string, string> | null;
+  @Column({ type: 'text' }) status: MessageStatus;
+  @Column({ name: 'external_id', type: 'text', nullable: true }) externalId: string | null;
+  @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode: string | null;
+  @Column({ name: 'error_message', type: 'text', nullable: true }) errorMessage: string | null;
+  @Column({ type: 'int', default: 0 }) attempts: number;
+  /** The status history, oldest first, appended to atomically with each move. */
+  @Column({ type: 'jsonb' }) events: MessageEvent[];
+  @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'updated_at', type: 'timestamptz' }) updatedAt: Date;
+  @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
+  @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
+  @Column({ name: 'read_at', type: 'timestamptz', nullable: true }) readAt: Date | null;
+  /** Set once the connector queue has the job; the outbox sweep re-queues rows where it is missing. */
+  @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt: Date | null;
+}

@@ -1,0 +1,39 @@
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
+import { DomainError, ErrorCode, RpcPattern, RpcPayload, RpcReply } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { PrefixedRedisClient, redisOptionsFromUrl } from './prefixed-redis';
+
+/** Typed request/response over the Redis transport; remote domain errors come back as DomainError. */
+@Injectable()
+export class RpcClient implements OnModuleInit, OnApplicationShutdown {
+  private readonly client: PrefixedRedisClient;
+
+  constructor(@Inject(APP_CONFIG) config: AppConfig) {
+    this.client = new PrefixedRedisClient(config.redisPrefix, {
+      ...redisOptionsFromUrl(config.redisUrl),
+      retryStrategy: (times: number) => Math.min(times * 200, 2_000),
+      maxRetriesPerRequest: 1,
+    });
+  }
+
+  async onModuleInit(): Promise<void> {
+    await this.client.connect().catch(() => undefined);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.client.close();
+  }
+
+  async send<P extends RpcPattern>(pattern: P, payload: RpcPayload<P>, timeoutMs = 10_000): Promise<RpcReply<P>> {
+    try {
+      return await firstValueFrom(this.client.send<RpcReply<P>, RpcPayload<P>>(pattern, payload).pipe(timeout(timeoutMs)));
+    } catch (err) {
+      if (DomainError.isBody(err)) throw new DomainError(err.code, err.message, err.errors);
+      if (err instanceof TimeoutError) {
+        throw new DomainError(ErrorCode.Unavailable, `the ${pattern.split('.')[0]} service did not answer in time`);
+      }
+      throw new DomainError(ErrorCode.Unavailable, 'an internal service is unavailable');
+    }
+  }
+}

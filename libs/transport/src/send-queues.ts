@@ -1,0 +1,65 @@
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { redisOptionsFromUrl } from './prefixed-redis';
+
+/** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
+export function bullPrefix(config: AppConfig): string {
+  return `${config.redisPrefix}:bull`;
+}
+
+export function bullConnection(config: AppConfig) {
+  return { ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null, enableOfflineQueue: true };
+}
+
+/**
+ * Producer side of the connector queues. The job id is the message id, so adding a message that is
+ * already queued (the outbox sweep after a crash) is a no-op rather than a second send.
+ */
+@Injectable()
+export class SendQueues implements OnApplicationShutdown {
+  private readonly queues = new Map<ConnectorType, Queue<SendJobData>>();
+
+  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+
+  queue(type: ConnectorType): Queue<SendJobData> {
+    let queue = this.queues.get(type);
+    if (!queue) {
+      queue = new Queue<SendJobData>(connectorQueueName(type), {
+        connection: bullConnection(this.config),
+        prefix: bullPrefix(this.config),
+      });
+      queue.on('error', () => undefined);
+      this.queues.set(type, queue);
+    }
+    return queue;
+  }
+
+  jobOptions(messageId: string): JobsOptions {
+    return {
+      jobId: messageId,
+      attempts: this.config.sendMaxAttempts,
+      backoff: { type: 'provider' },
+      removeOnComplete: { age: 3600, count: 50_000 },
+      removeOnFail: true,
+    };
+  }
+
+  async addMany(type: ConnectorType, jobs: SendJobData[]): Promise<void> {
+    if (jobs.length === 0) return;
+    await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data.messageId) })));
+  }
+
+  /** Waiting + delayed + active jobs per connector type, for the queue depth gauge. */
+  async depths(): Promise<Record<ConnectorType, number>> {
+    const entries = await Promise.all(
+      CONNECTOR_TYPES.map(async (type) => [type, await this.queue(type).getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')] as const),
+    );
+    return Object.fromEntries(entries) as Record<ConnectorType, number>;
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+  }
+}
