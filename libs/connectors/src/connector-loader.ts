@@ -1,6 +1,7 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, DomainError } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
 import { ConnectorEntity } from '@app/database';
 import { ChangeFeed } from '@app/transport';
@@ -22,6 +23,7 @@ export class ConnectorLoader implements OnModuleInit {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectorRegistry,
     private readonly box: SecretBox,
     private readonly changes: ChangeFeed,
@@ -37,7 +39,7 @@ export class ConnectorLoader implements OnModuleInit {
     const entity = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId, projectId });
     if (!entity) throw DomainError.notFound('connector');
     const credentials = JSON.parse(this.box.open(entity.credentialsSealed)) as Record<string, unknown>;
-    const entry = { entity, connector: this.registry.create(entity.type, credentials, entity.config) };
+    const entry = { entity, connector: this.registry.create(entity.type, credentials, entity.config, { connectorId: entity.id, publicUrl: this.config.publicUrl }) };
     this.cache.set(connectorId, entry);
     return entry;
   }

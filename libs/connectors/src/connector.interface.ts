@@ -67,7 +67,14 @@ export interface Connector {
   close?(): Promise<void>;
 }
 
+/** What a connector may need to know about where it runs (e.g. to build a status-callback URL). */
+export interface ConnectorContext {
+  connectorId: string;
+  /** PUBLIC_URL, without a trailing slash, when configured. */
+  publicUrl?: string;
+}
+
 export interface ConnectorFactory<C = Record<string, unknown>, K = Record<string, unknown>> {
   readonly type: ConnectorType;
-  create(credentials: K, config: C): Connector;
+  create(credentials: K, config: C, context: ConnectorContext): Connector;
 }

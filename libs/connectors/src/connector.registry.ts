@@ -1,6 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectorType } from '@app/contracts';
-import type { Connector, ConnectorFactory } from './connector.interface';
+import type { Connector, ConnectorContext, ConnectorFactory } from './connector.interface';
 import { TelegramConfig, TelegramConnector, TelegramCredentials } from './telegram';
 
 /** A class-validator class the API validates credentials or config against. */
@@ -17,13 +17,13 @@ function defineConnector<K extends object, C extends object>(
   type: ConnectorType,
   credentialsClass: ValidatedClass<K>,
   configClass: ValidatedClass<C>,
-  create: (credentials: K, config: C) => Connector,
+  create: (credentials: K, config: C, context: ConnectorContext) => Connector,
 ): ConnectorDefinition {
   return {
     type,
     credentialsClass,
     configClass,
-    create: (credentials, config) => create(credentials as K, config as C),
+    create: (credentials, config, context) => create(credentials as K, config as C, context),
   };
 }
 
@@ -47,8 +47,8 @@ export class ConnectorRegistry {
     }
   }
 
-  create(type: ConnectorType, credentials: object, config?: object | null): Connector {
-    return this.definition(type).create(credentials, config ?? {});
+  create(type: ConnectorType, credentials: object, config: object | null | undefined, context: ConnectorContext): Connector {
+    return this.definition(type).create(credentials, config ?? {}, context);
   }
 
   credentialsClass(type: ConnectorType): ValidatedClass {

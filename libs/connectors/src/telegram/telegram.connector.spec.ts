@@ -234,7 +234,7 @@ describe('Telegram credentials and the ConnectorRegistry', () => {
 
   it('builds a working TelegramConnector from stored credentials and config', async () => {
     const registry = new ConnectorRegistry();
-    const built = registry.create('telegram', { botToken: token }, { baseUrl: fake.baseUrl });
+    const built = registry.create('telegram', { botToken: token }, { baseUrl: fake.baseUrl }, { connectorId: 'c1' });
     expect(built).toBeInstanceOf(TelegramConnector);
     await expect(built.validate()).resolves.toMatchObject({ ok: true });
     expect(registry.credentialsClass('telegram')).toBe(TelegramCredentials);
@@ -244,6 +244,6 @@ describe('Telegram credentials and the ConnectorRegistry', () => {
 
   it('refuses a type it has no factory for', () => {
     const stale = 'fax' as ConnectorType; // e.g. a row written by a newer release
-    expect(() => new ConnectorRegistry().create(stale, {}, {})).toThrow('No connector is available for type fax');
+    expect(() => new ConnectorRegistry().create(stale, {}, {}, { connectorId: 'c1' })).toThrow('No connector is available for type fax');
   });
 });
