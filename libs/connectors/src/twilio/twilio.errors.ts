@@ -1,0 +1,87 @@
+import { ProviderError } from '../connector.interface';
+
+/**
+ * A failed Twilio REST call as the connector saw it: an HTTP answer (raw body and the Retry-After
+ * header, if any), or no answer at all.
+ */
+export type TwilioFailure =
+  | { readonly status: number; readonly body: string; readonly retryAfter?: string | null }
+  | { readonly error: unknown };
+
+/** Twilio's error body (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions). */
+interface TwilioErrorBody {
+  code?: unknown;
+  message?: unknown;
+  more_info?: unknown;
+  status?: unknown;
+}
+
+/** Twilio's "Too Many Requests" error code; it comes with HTTP 429. */
+export const TWILIO_TOO_MANY_REQUESTS = 20429;
+
+/** When Twilio does not say how long to wait, back off at least this long. */
+const DEFAULT_RETRY_AFTER_MS = 1_000;
+
+/**
+ * Classifies one Twilio failure for the worker: 429/20429 → rateLimited, 5xx or an answer that is
+ * not Twilio's JSON (a proxy, a truncated body) or no answer → retryable, any other 4xx (21211
+ * invalid To, 21610 unsubscribed, 21614 not mobile, 21408 region, 21606/21212 bad From, 20003 auth,
+ * 20404 …) → permanent, with Twilio's own message and code. Messages never quote the request, which
+ * carries the credentials.
+ */
+export function classifyTwilioFailure(failure: TwilioFailure): ProviderError {
+  if ('error' in failure) return classifyTransportError(failure.error);
+
+  const body = parseErrorBody(failure.body);
+  const code = typeof body?.code === 'number' || typeof body?.code === 'string' ? String(body.code) : String(failure.status);
+  const message = typeof body?.message === 'string' && body.message !== '' ? body.message : `HTTP ${failure.status}`;
+
+  if (failure.status === 429 || code === String(TWILIO_TOO_MANY_REQUESTS)) {
+    return ProviderError.rateLimited(code, message, retryAfterMs(failure.retryAfter) ?? DEFAULT_RETRY_AFTER_MS);
+  }
+  if (!body) {
+    const text = `Twilio answered HTTP ${failure.status} without a Twilio error body`;
+    return ProviderError.retryable(String(failure.status), text);
+  }
+  if (failure.status >= 500) return ProviderError.retryable(code, message);
+  if (failure.status >= 400) return ProviderError.permanent(code, message);
+  return ProviderError.retryable(code, message);
+}
+
+/** Retry-After is delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
+function retryAfterMs(header: string | null | undefined): number | undefined {
+  if (!header) return undefined;
+  const trimmed = header.trim();
+  if (/^\d+$/.test(trimmed)) {
+    const seconds = Number(trimmed);
+    return seconds > 0 ? seconds * 1000 : undefined;
+  }
+  const at = Date.parse(trimmed);
+  if (Number.isNaN(at)) return undefined;
+  const wait = at - Date.now();
+  return wait > 0 ? wait : undefined;
+}
+
+function classifyTransportError(error: unknown): ProviderError {
+  // Duck-typed, not instanceof: fetch's errors come from another realm under jest and some runtimes.
+  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
+  if (name === 'TimeoutError' || name === 'AbortError') {
+    return ProviderError.retryable('timeout', 'Twilio did not answer in time');
+  }
+  // Only the system error code (ECONNREFUSED, UND_ERR_SOCKET…) is kept: fetch messages may quote the URL.
+  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  const suffix = typeof systemCode === 'string' && /^[A-Z_]+$/.test(systemCode) ? ` (${systemCode})` : '';
+  return ProviderError.retryable('network', `Could not reach Twilio${suffix}`);
+}
+
+function parseErrorBody(raw: string): TwilioErrorBody | undefined {
+  try {
+    const parsed: unknown = JSON.parse(raw);
+    if (typeof parsed === 'object' && parsed !== null && ('code' in parsed || 'message' in parsed)) {
+      return parsed as TwilioErrorBody;
+    }
+  } catch {
+    // not JSON: handled by the caller as "no Twilio body"
+  }
+  return undefined;
+}
