@@ -9,8 +9,9 @@
  *     → POST {PROVIDER_URL}/bot<token>/sendMessage, then ONE UPDATE … SET status = 'sent'
  *
  * Env: DATABASE_URL, REDIS_URL, REDIS_PREFIX, API_KEY, PROVIDER_URL, BOT_TOKEN, PORT (0 = any),
- * WORKER_CONCURRENCY, PG_POOL_MAX (default 10, pg's default, as MessageJS's TypeORM pool).
- * Run by bench/run.js with fork(): it reports {type:'ready', port} over IPC once it listens.
+ * WORKER_CONCURRENCY, PG_POOL_MAX (default 10, pg's default, as MessageJS's TypeORM pool),
+ * ROLE = all (default: HTTP and worker in one process) | api | worker (to run them as two processes).
+ * Run by bench/run.js with fork(): it reports {type:'ready', port} over IPC once it is up.
  */
 const http = require('node:http');
 const { randomUUID, timingSafeEqual } = require('node:crypto');
@@ -54,6 +55,8 @@ async function main() {
   const connection = redisConnection(env.REDIS_URL || 'redis://127.0.0.1:6379');
   const prefix = `${env.REDIS_PREFIX || 'minimal'}:bull`;
   const concurrency = Number(env.WORKER_CONCURRENCY || 50);
+  const role = env.ROLE || 'all';
+  if (!['all', 'api', 'worker'].includes(role)) throw new Error('ROLE must be all, api or worker');
 
   const pool = new Pool({ connectionString: required('DATABASE_URL'), max: Number(env.PG_POOL_MAX || 10) });
   pool.on('error', () => undefined);
@@ -66,9 +69,11 @@ async function main() {
     updated_at timestamptz NOT NULL DEFAULT now()
   )`);
 
-  const queue = new Queue(QUEUE, { connection, prefix });
-  queue.on('error', () => undefined);
-  await queue.waitUntilReady();
+  const queue = role === 'worker' ? undefined : new Queue(QUEUE, { connection, prefix });
+  if (queue) {
+    queue.on('error', () => undefined);
+    await queue.waitUntilReady();
+  }
 
   async function accept(raw) {
     let input;
@@ -114,7 +119,7 @@ async function main() {
     });
   });
 
-  const worker = new Worker(
+  const worker = role === 'api' ? undefined : new Worker(
     QUEUE,
     async (job) => {
       const response = await fetch(`${providerUrl}/bot${botToken}/sendMessage`, {
@@ -129,22 +134,29 @@ async function main() {
     },
     { connection, prefix, concurrency },
   );
-  worker.on('error', () => undefined);
-  await worker.waitUntilReady();
+  if (worker) {
+    worker.on('error', () => undefined);
+    await worker.waitUntilReady();
+  }
 
-  await new Promise((resolve) => server.listen(Number(env.PORT || 0), '127.0.0.1', resolve));
-  const { port } = server.address();
+  let port = null;
+  if (role !== 'worker') {
+    await new Promise((resolve) => server.listen(Number(env.PORT || 0), '127.0.0.1', resolve));
+    port = server.address().port;
+  }
   if (process.send) process.send({ type: 'ready', port });
-  else process.stdout.write(`minimal pipeline listening on http://127.0.0.1:${port}\n`);
+  else process.stdout.write(port ? `minimal pipeline listening on http://127.0.0.1:${port}\n` : 'minimal worker consuming\n');
 
   let stopping = false;
   const stop = async () => {
     if (stopping) return;
     stopping = true;
-    server.close();
-    server.closeIdleConnections();
+    if (server.listening) {
+      server.close();
+      server.closeIdleConnections();
+    }
     const forced = setTimeout(() => process.exit(0), 5_000);
-    await Promise.allSettled([worker.close(), queue.close()]);
+    await Promise.allSettled([worker && worker.close(), queue && queue.close()]);
     await pool.end().catch(() => undefined);
     clearTimeout(forced);
     process.exit(0);

@@ -229,8 +229,10 @@ export class TwilioFake {
     const params = type === 'application/x-www-form-urlencoded' ? Object.fromEntries(new URLSearchParams(rawBody)) : {};
     this.requests.push({ method: req.method ?? 'GET', path, headers: { ...req.headers }, params, rawBody });
 
+    // Taken on arrival, so a request still waiting out `delayMs` cannot steal the next one's failure.
+    const failure = this.injectedFailure(params);
     if (this.delayMs > 0) await this.pause(this.delayMs);
-    const answer = this.injectedFailure(params) ?? this.route(req, path, params);
+    const answer = failure ?? this.route(req, path, params);
     if (answer === 'drop') {
       req.socket.destroy();
       return;

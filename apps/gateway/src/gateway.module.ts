@@ -1,7 +1,7 @@
 import { Module } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
-import { ConfigModule, loadConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
@@ -20,7 +20,10 @@ import { ProjectsController } from './projects/projects.controller';
     ConfigModule,
     LoggerModule.forApp('gateway'),
     TransportModule,
-    JwtModule.register({ secret: loadConfig().jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
+    }),
   ],
   controllers: [HealthController, AuthController, ProjectsController, MessagesController],
   providers: [

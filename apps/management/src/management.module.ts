@@ -1,6 +1,6 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
-import { ConfigModule, loadConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { ConnectorRegistry } from '@app/connectors';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
@@ -22,7 +22,10 @@ import { ProjectsService } from './projects/projects.service';
     LoggerModule.forApp('management'),
     DatabaseModule,
     TransportModule,
-    JwtModule.register({ secret: loadConfig().jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
+    JwtModule.registerAsync({
+      inject: [APP_CONFIG],
+      useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
+    }),
   ],
   controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController],
   providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],

@@ -16,7 +16,7 @@ export function validateSettings(cls: new () => object, value: unknown, path: 'c
     return [{ field: path, message: 'must be an object' }];
   }
   const instance = plainToInstance(cls, value);
-  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: true });
+  const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
   return flatten(errors, path).map((e) =>
     e.message.startsWith('property ') && e.message.endsWith(' should not exist')
       ? { field: e.field, message: 'is not a known field' }

@@ -17,6 +17,7 @@ export function createDataSource(url: string, options: { poolSize?: number; appl
     entities: ENTITIES,
     migrations: MIGRATIONS,
     synchronize: false,
+    uuidExtension: 'pgcrypto',
     migrationsTransactionMode: 'all',
     applicationName: options.applicationName ?? 'messagejs',
     extra: { max: options.poolSize ?? 10, connectionTimeoutMillis: 5_000 },

@@ -13,15 +13,32 @@ export function configOrExit(app: string): ReturnType<typeof loadConfig> {
   }
 }
 
-/** The shared tail of every main.ts: pino as the Nest logger, graceful shutdown, one-line fatal errors. */
+/**
+ * The shared tail of every main.ts: pino as the Nest logger, and graceful shutdown — on SIGTERM or
+ * SIGINT the app closes (each module stops intake and finishes in-flight work, bounded by
+ * SHUTDOWN_TIMEOUT_MS) and the process exits 0. Nest's own hooks would re-raise the signal instead.
+ */
 export function applyCommonBootstrap(app: INestApplicationContext): void {
   app.useLogger(app.get(Logger));
-  app.enableShutdownHooks(['SIGTERM', 'SIGINT']);
+  const { shutdownTimeoutMs } = loadConfig();
+  let closing = false;
+  const shutdown = (signal: NodeJS.Signals) => {
+    if (closing) return;
+    closing = true;
+    new NestLogger('Shutdown').log(`${signal} received: finishing in-flight work`);
+    const force = setTimeout(() => process.exit(1), shutdownTimeoutMs + 5_000);
+    force.unref();
+    app.close().then(
+      () => process.exit(0),
+      () => process.exit(1),
+    );
+  };
+  process.once('SIGTERM', shutdown);
+  process.once('SIGINT', shutdown);
 }
 
 export function exitOnStartupFailure(app: string) {
   return (err: unknown): never => {
-    new NestLogger(app).error(err instanceof Error ? err.message : String(err));
     process.stderr.write(`${app}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
     process.exit(1);
   };

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import { loadConfig } from '@app/config';
+import { APP_CONFIG, AppConfig } from '@app/config';
 
 /** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
 export const REDACT_PATHS = [
@@ -35,11 +35,12 @@ export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
 @Module({})
 export class LoggerModule {
   static forApp(app: string): DynamicModule {
-    const config = loadConfig();
     return {
       module: LoggerModule,
       imports: [
-        PinoLoggerModule.forRoot({
+        PinoLoggerModule.forRootAsync({
+          inject: [APP_CONFIG],
+          useFactory: (config: AppConfig) => ({
           pinoHttp: {
             name: app,
             level: config.logLevel,
@@ -52,6 +53,7 @@ export class LoggerModule {
               res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
             },
           },
+          }),
         }),
       ],
       exports: [PinoLoggerModule],

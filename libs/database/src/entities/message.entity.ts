@@ -1,8 +1,11 @@
-import { Column, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Column, JoinColumn, ManyToOne, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ConnectorType, MessageEvent, MessageStatus } from '@app/contracts';
+import { ProjectEntity } from './project.entity';
 
 @Entity('messages')
 @Index('messages_project_page', ['projectId', 'createdAt', 'id'])
+// The outbox sweep looks only at unfinished messages; a partial index keeps that scan tiny.
+@Index('messages_unfinished', ['updatedAt'], { where: `"status" IN ('queued', 'sending')` })
 export class MessageEntity {
   /** Chosen by the dispatcher before the insert, so the queue job id can be the message id. */
   @PrimaryColumn('uuid') id: string;
@@ -27,4 +30,8 @@ export class MessageEntity {
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true }) readAt: Date | null;
   /** Set once the connector queue has the job; the outbox sweep re-queues rows where it is missing. */
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt: Date | null;
+
+  @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'project_id' })
+  project?: ProjectEntity;
 }
