@@ -671,7 +671,8 @@ async function measure(p) {
       failedInWindow: drain.failed - before.failed,
       rowsInWindow: drain.total - before.total,
     },
-    messagesTable: tableStats ? Object.fromEntries(Object.entries(tableStats).map(([k, v]) => [k, Number(v)])) : null,
+    // Cumulative since the database was created (probe and warm-up included).
+    messagesTableTotals: tableStats ? Object.fromEntries(Object.entries(tableStats).map(([k, v]) => [k, Number(v)])) : null,
     cpu: {
       load: cpuBetween(cpu0, cpu1, cpuNames),
       drain: cpuBetween(cpu1, cpu2, cpuNames),

@@ -114,7 +114,7 @@ export class WhatsAppFake {
   readonly requests: WhatsAppFakeRequest[] = [];
   delayMs: number;
   /** The WhatsApp Business Account id that webhook envelopes carry as `entry[].id`. */
-  readonly businessAccountId = String(randomInt(100_000_000_000_000, 999_999_999_999_999));
+  readonly businessAccountId = graphId();
 
   private readonly numbers = new Map<string, WhatsAppFakePhoneNumber>();
   private readonly tokens = new Set<string>();
@@ -146,7 +146,7 @@ export class WhatsAppFake {
   /** Registers a business phone number and the token that may use it (a fresh realistic one by default). */
   addPhoneNumber(options: Partial<Omit<WhatsAppFakePhoneNumber, 'phoneNumberId'>> = {}): WhatsAppFakePhoneNumber {
     const number: WhatsAppFakePhoneNumber = {
-      phoneNumberId: String(randomInt(100_000_000_000_000, 999_999_999_999_999)),
+      phoneNumberId: graphId(),
       accessToken: options.accessToken ?? `EAA${randomBytes(120).toString('base64').replace(/[^A-Za-z0-9]/g, '')}`,
       displayPhoneNumber: options.displayPhoneNumber ?? `+1 415-555-${String(randomInt(100, 200)).padStart(4, '0')}`,
       verifiedName: options.verifiedName ?? 'MessageJS Test',
@@ -427,6 +427,11 @@ function requiredParameter(name: string): Exclude<Answer, 'drop'> {
 
 function invalidParameter(details: string): Exclude<Answer, 'drop'> {
   return graphError(400, { code: 100, message: '(#100) Invalid parameter', details });
+}
+
+/** Graph object ids are 15–16 digit numbers. */
+function graphId(): string {
+  return `1${String(randomInt(0, 10 ** 14)).padStart(14, '0')}`;
 }
 
 function fbtraceId(): string {

@@ -1,7 +1,10 @@
 import { Injectable } from '@nestjs/common';
 import type { ConnectorType } from '@app/contracts';
 import type { Connector, ConnectorContext, ConnectorFactory } from './connector.interface';
+import { SmtpConfig, SmtpConnector, SmtpCredentials } from './smtp';
 import { TelegramConfig, TelegramConnector, TelegramCredentials } from './telegram';
+import { TwilioConfig, TwilioConnector, TwilioCredentials } from './twilio';
+import { WhatsAppConfig, WhatsAppConnector, WhatsAppCredentials } from './whatsapp';
 
 /** A class-validator class the API validates credentials or config against. */
 export type ValidatedClass<T extends object = object> = new () => T;
@@ -30,6 +33,9 @@ function defineConnector<K extends object, C extends object>(
 // One line per connector type.
 const DEFINITIONS: readonly ConnectorDefinition[] = [
   defineConnector('telegram', TelegramCredentials, TelegramConfig, (k, c) => new TelegramConnector(k, c)),
+  defineConnector('whatsapp', WhatsAppCredentials, WhatsAppConfig, (k, c, ctx) => new WhatsAppConnector(k, c, ctx)),
+  defineConnector('twilio', TwilioCredentials, TwilioConfig, (k, c, ctx) => new TwilioConnector(k, c, ctx)),
+  defineConnector('smtp', SmtpCredentials, SmtpConfig, (k, c, ctx) => new SmtpConnector(k, c, ctx)),
 ];
 
 /**

@@ -1,6 +1,9 @@
 export * from './connector.interface';
 export * from './connector.registry';
+export * from './smtp';
 export * from './telegram';
+export * from './twilio';
+export * from './whatsapp';
 // Written by other engineers beside this lib; exported here because the apps import them from @app/connectors.
 export * from './connector-loader';
 export * from './recipients';

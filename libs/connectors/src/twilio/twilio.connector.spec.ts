@@ -350,7 +350,7 @@ describe('twilioRecipientProblem', () => {
   it.each(['4155552671', '+1 415 555 2671', '+1-415-555-2671', '+1415555267', 'whatsapp:+14155552671', '', '@channel'])(
     'refuses %j',
     (to) => {
-      expect(twilioRecipientProblem(to)).toBe('must be an E.164 phone number, like +15551234567');
+      expect(twilioRecipientProblem(to)).toBe('must be an E.164 phone number, like +14155552671');
     },
   );
 });
