@@ -4,3 +4,6 @@ export * from './message-status';
 export * from './message.types';
 export * from './queues';
 export * from './rpc';
+export * from './rpc-owners';
+export * from './templates.rpc';
+export * from './receipts.rpc';

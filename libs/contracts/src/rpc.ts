@@ -44,14 +44,18 @@ export interface ConnectorView {
   updatedAt: string;
 }
 
-type Owned<T = object> = { userId: string } & T;
-type InProject<T = object> = Owned<{ projectId: string } & T>;
+import type { AppName, InProject, Owned } from './rpc-owners';
+import { RECEIPT_RPC_OWNERS, ReceiptRpc } from './receipts.rpc';
+import { TEMPLATE_RPC_OWNERS, TemplateRpc } from './templates.rpc';
+
+export type { AppName };
+
 
 /**
  * Every Redis-transport request pattern, with its payload and reply, and the app that answers it.
  * Both sides use this map; start-up fails if an app answers a pattern it does not own or misses one.
  */
-export interface RpcContract {
+export interface RpcContract extends TemplateRpc, ReceiptRpc {
   'auth.signup': { payload: { email: string; password: string }; reply: AuthTokens };
   'auth.login': { payload: { email: string; password: string }; reply: AuthTokens };
   'auth.refresh': { payload: { refreshToken: string }; reply: AuthTokens };
@@ -91,8 +95,6 @@ export type RpcPattern = keyof RpcContract;
 export type RpcPayload<P extends RpcPattern> = RpcContract[P]['payload'];
 export type RpcReply<P extends RpcPattern> = RpcContract[P]['reply'];
 
-export type AppName = 'management' | 'dispatcher';
-
 /** Which app answers each pattern: the compile-time check that every pattern has an owner. */
 export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'auth.signup': 'management',
@@ -119,6 +121,8 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'messages.list': 'dispatcher',
   'messages.get': 'dispatcher',
   'messages.recordAttempt': 'dispatcher',
+  ...TEMPLATE_RPC_OWNERS,
+  ...RECEIPT_RPC_OWNERS,
 };
 
 export function patternsOwnedBy(app: AppName): RpcPattern[] {
