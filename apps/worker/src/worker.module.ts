@@ -6,11 +6,12 @@ import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
 import { TransportModule } from '@app/transport';
 import { SendMetrics } from './send/send.metrics';
+import { OutcomeReporter } from './send/outcome-reporter';
 import { SendProcessor } from './send/send.processor';
 import { SendWorkers } from './send/send.workers';
 
 @Module({
   imports: [ConfigModule, LoggerModule.forApp('worker'), DatabaseModule, TransportModule],
-  providers: [ConnectorRegistry, ConnectorLoader, secretBoxProvider, SendProcessor, SendWorkers, SendMetrics],
+  providers: [ConnectorRegistry, ConnectorLoader, secretBoxProvider, SendProcessor, SendWorkers, SendMetrics, OutcomeReporter],
 })
 export class WorkerModule {}

@@ -15,7 +15,9 @@ export interface SendJobData {
   to: string;
   text: string;
   subject?: string;
-  /** Set after a provider call succeeded but before the dispatcher confirmed it, so a re-run never sends twice. */
+  /** Set by the outbox sweep: the job may duplicate one that already ran, so the worker checks the row first. */
+  recovered?: boolean;
+  /** Set when a provider call succeeded but the dispatcher could not be told yet, so a re-run never sends twice. */
   outcome?: import('./message.types').AttemptOutcome;
 }
 

@@ -88,7 +88,8 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc {
   'messages.accept': { payload: SendMessageCommand; reply: AcceptedMessage };
   'messages.list': { payload: ListMessagesQuery; reply: MessagePage };
   'messages.get': { payload: { projectId: string; messageId: string }; reply: MessageWithEvents };
-  'messages.recordAttempt': { payload: AttemptOutcome; reply: { applied: boolean } };
+  /** Workers report attempts in small batches: one round trip and one UPDATE for many sends. */
+  'messages.recordAttempts': { payload: { outcomes: AttemptOutcome[] }; reply: { applied: number } };
 }
 
 export type RpcPattern = keyof RpcContract;
@@ -120,7 +121,7 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'messages.accept': 'dispatcher',
   'messages.list': 'dispatcher',
   'messages.get': 'dispatcher',
-  'messages.recordAttempt': 'dispatcher',
+  'messages.recordAttempts': 'dispatcher',
   ...TEMPLATE_RPC_OWNERS,
   ...RECEIPT_RPC_OWNERS,
 };

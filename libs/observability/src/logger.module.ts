@@ -46,7 +46,6 @@ export class LoggerModule {
             level: config.logLevel,
             redact: { paths: REDACT_PATHS, censor: '[redacted]' },
             genReqId: requestIdOf,
-            customProps: () => ({ app }),
             autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
             serializers: {
               req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),

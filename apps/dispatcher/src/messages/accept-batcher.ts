@@ -72,10 +72,10 @@ export class AcceptBatcher {
     }
     try {
       await Promise.all([...byType].map(([type, jobs]) => this.queues.addMany(type, jobs)));
-      await this.repository.markEnqueued(messages.map((m) => m.id));
     } catch (err) {
       // Durable already: the outbox sweep hands these to the queue once Redis answers again.
       this.logger.warn(`queue hand-off of ${messages.length} messages deferred to the outbox sweep: ${(err as Error).message}`);
+      await this.repository.markNotEnqueued(messages.map((m) => m.id)).catch(() => undefined);
     }
   }
 }

@@ -82,31 +82,70 @@ function decodeCursor(cursor: string): [string, string] {
   }
 }
 
+/** What one attempt adds to a message's history, and the status it moves towards. */
+function outcomeEvents(o: AttemptOutcome): { target: MessageStatus; events: MessageEvent[] } {
+  if (o.result === 'sent') {
+    return {
+      target: 'sent',
+      events: [
+        { status: 'sending', at: o.startedAt, attempt: o.attempt },
+        { status: 'sent', at: o.finishedAt, attempt: o.attempt, detail: `accepted by the provider as ${o.externalId}` },
+      ],
+    };
+  }
+  const target: MessageStatus = o.result === 'failed' ? 'failed' : 'sending';
+  const reason = `${o.error?.code ?? 'error'}: ${o.error?.message ?? 'unknown error'}`;
+  const detail =
+    o.result === 'failed'
+      ? `attempt ${o.attempt} failed, giving up: ${reason}`
+      : `attempt ${o.attempt} failed: ${reason}; retrying in ${Math.round((o.retryInMs ?? 0) / 1000)} s`;
+  return { target, events: [{ status: target, at: o.finishedAt, attempt: o.attempt, code: o.error?.code, detail }] };
+}
+
+function roundsWithUniqueIds(outcomes: AttemptOutcome[]): AttemptOutcome[][] {
+  const rounds: AttemptOutcome[][] = [];
+  const seen: Array<Set<string>> = [];
+  for (const o of outcomes) {
+    let i = seen.findIndex((ids) => !ids.has(o.messageId));
+    if (i < 0) {
+      i = rounds.push([]) - 1;
+      seen.push(new Set());
+    }
+    rounds[i].push(o);
+    seen[i].add(o.messageId);
+  }
+  return rounds;
+}
+
 /** Every query takes the project id: a message of another project is simply not there. */
 @Injectable()
 export class MessageRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  /** One multi-row INSERT for a whole accept batch (group commit). */
+  /**
+   * One multi-row INSERT for a whole accept batch (group commit). Rows are written as already
+   * enqueued, since the queue hand-off follows at once; if it fails, `markNotEnqueued` undoes that,
+   * and a crash in between is caught by the sweep's staleness rule.
+   */
   async insertMany(messages: NewMessage[]): Promise<void> {
     const params: unknown[] = [];
     const tuples = messages.map((m) => {
       const at = m.createdAt.toISOString();
       const events: MessageEvent[] = [{ status: 'queued', at }];
-      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, 'queued', JSON.stringify(events), m.createdAt, m.createdAt];
+      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, 'queued', JSON.stringify(events), m.createdAt, m.createdAt, m.createdAt];
       const base = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await this.dataSource.query(
-      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, status, events, created_at, updated_at)
+      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, status, events, created_at, updated_at, enqueued_at)
        VALUES ${tuples.join(', ')}`,
       params,
     );
   }
 
-  async markEnqueued(ids: string[]): Promise<void> {
-    if (ids.length) await this.dataSource.query(`UPDATE messages SET enqueued_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+  async markNotEnqueued(ids: string[]): Promise<void> {
+    if (ids.length) await this.dataSource.query(`UPDATE messages SET enqueued_at = NULL WHERE id = ANY($1::uuid[])`, [ids]);
   }
 
   async get(projectId: string, id: string): Promise<MessageWithEvents> {
@@ -146,45 +185,48 @@ export class MessageRepository {
   }
 
   /**
-   * Applies one attempt's outcome in a single statement. The status moves only where the state
-   * machine allows (a receipt may already have moved it further); the attempt is always recorded.
+   * Applies a batch of attempt outcomes in one statement. Each status moves only where the state
+   * machine allows (a receipt may already have moved it further); each attempt is always recorded.
+   * Returns the ids of the messages that were updated.
    */
-  async applyOutcome(o: AttemptOutcome): Promise<boolean> {
-    const events: MessageEvent[] = [];
-    let target: MessageStatus;
-    if (o.result === 'sent') {
-      target = 'sent';
-      events.push({ status: 'sending', at: o.startedAt, attempt: o.attempt });
-      events.push({ status: 'sent', at: o.finishedAt, attempt: o.attempt, detail: `accepted by the provider as ${o.externalId}` });
-    } else {
-      target = o.result === 'failed' ? 'failed' : 'sending';
-      const reason = `${o.error?.code ?? 'error'}: ${o.error?.message ?? 'unknown error'}`;
-      events.push({
-        status: target,
-        at: o.finishedAt,
-        attempt: o.attempt,
-        code: o.error?.code,
-        detail:
-          o.result === 'failed'
-            ? `attempt ${o.attempt} failed, giving up: ${reason}`
-            : `attempt ${o.attempt} failed: ${reason}; retrying in ${Math.round((o.retryInMs ?? 0) / 1000)} s`,
+  async applyOutcomes(outcomes: AttemptOutcome[]): Promise<string[]> {
+    const applied: string[] = [];
+    // One statement may touch a row once: outcomes for the same message go in separate rounds.
+    for (const round of roundsWithUniqueIds(outcomes)) {
+      const rows = round.map((o) => {
+        const { target, events } = outcomeEvents(o);
+        return {
+          id: o.messageId,
+          project_id: o.projectId,
+          target,
+          movable: statusesThatCanMoveTo(target),
+          events,
+          attempt: o.attempt,
+          external_id: o.externalId ?? null,
+          finished_at: o.finishedAt,
+          error_code: o.error?.code ?? null,
+          error_message: o.error?.message ?? null,
+        };
       });
+      const result: [Array<{ id: string }>, number] = await this.dataSource.query(
+        `UPDATE messages m SET
+           status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
+           events = m.events || x.events,
+           attempts = GREATEST(m.attempts, x.attempt),
+           external_id = COALESCE(x.external_id, m.external_id),
+           sent_at = CASE WHEN x.target = 'sent' AND m.sent_at IS NULL THEN x.finished_at ELSE m.sent_at END,
+           error_code = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_code END,
+           error_message = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_message END,
+           updated_at = now()
+         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, project_id uuid, target text, movable text[], events jsonb,
+           attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
+         WHERE m.id = x.id AND m.project_id = x.project_id AND m.status <> 'failed'
+         RETURNING m.id`,
+        [JSON.stringify(rows)],
+      );
+      applied.push(...result[0].map((r) => r.id));
     }
-    const movable = statusesThatCanMoveTo(target);
-    const result: [unknown[], number] = await this.dataSource.query(
-      `UPDATE messages SET
-         status = CASE WHEN status = ANY($3::text[]) THEN $4 ELSE status END,
-         events = events || $5::jsonb,
-         attempts = GREATEST(attempts, $6),
-         external_id = COALESCE($7, external_id),
-         sent_at = CASE WHEN $4 = 'sent' AND sent_at IS NULL THEN $8::timestamptz ELSE sent_at END,
-         error_code = CASE WHEN $4 = 'sent' THEN error_code ELSE $9 END,
-         error_message = CASE WHEN $4 = 'sent' THEN error_message ELSE $10 END,
-         updated_at = now()
-       WHERE project_id = $1 AND id = $2 AND status <> 'failed'`,
-      [o.projectId, o.messageId, movable, target, JSON.stringify(events), o.attempt, o.externalId ?? null, o.finishedAt, o.error?.code ?? null, o.error?.message ?? null],
-    );
-    return result[1] > 0;
+    return applied;
   }
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
@@ -207,6 +249,7 @@ export class MessageRepository {
         to: r.to,
         text: r.body,
         ...(r.subject ? { subject: r.subject } : {}),
+        recovered: true,
       },
     }));
   }

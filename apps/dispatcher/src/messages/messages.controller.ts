@@ -23,8 +23,8 @@ export class MessagesController {
     return this.messages.get(p.projectId, p.messageId);
   }
 
-  @Rpc('messages.recordAttempt')
-  recordAttempt(@Payload() p: RpcPayload<'messages.recordAttempt'>): Promise<RpcReply<'messages.recordAttempt'>> {
-    return this.messages.recordAttempt(p);
+  @Rpc('messages.recordAttempts')
+  recordAttempts(@Payload() p: RpcPayload<'messages.recordAttempts'>): Promise<RpcReply<'messages.recordAttempts'>> {
+    return this.messages.recordAttempts(p.outcomes);
   }
 }

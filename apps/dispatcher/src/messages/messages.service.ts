@@ -64,7 +64,8 @@ export class MessagesService {
     return this.repository.get(projectId, messageId);
   }
 
-  async recordAttempt(outcome: AttemptOutcome): Promise<{ applied: boolean }> {
-    return { applied: await this.repository.applyOutcome(outcome) };
+  async recordAttempts(outcomes: AttemptOutcome[]): Promise<{ applied: number }> {
+    const applied = await this.repository.applyOutcomes(outcomes);
+    return { applied: applied.length };
   }
 }

@@ -48,7 +48,11 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
       const stale = await this.repository.findStale(ENQUEUE_GRACE_MS, this.config.outboxStaleAfterMs, BATCH);
       if (stale.length === 0) break;
       const byType = new Map<ConnectorType, SendJobData[]>();
-      for (const { type, job } of stale) byType.set(type, [...(byType.get(type) ?? []), job]);
+      for (const { type, job } of stale) {
+        const jobs = byType.get(type) ?? [];
+        jobs.push(job);
+        byType.set(type, jobs);
+      }
       await Promise.all([...byType].map(([type, jobs]) => this.queues.addMany(type, jobs)));
       await this.repository.touch(stale.map((s) => s.job.messageId));
       total += stale.length;

@@ -3,11 +3,9 @@ import { Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AttemptOutcome, DomainError, ErrorCode, SendJobData } from '@app/contracts';
 import { ConnectorLoader, ProviderError, ProviderErrorKind } from '@app/connectors';
-import { RpcClient } from '@app/transport';
+import { OutcomeReporter } from './outcome-reporter';
 import { backoffDelayMs, RetryLater } from './retry-policy';
 import { SendMetrics } from './send.metrics';
-
-const RECORD_DEADLINE_MS = 120_000;
 
 interface Failure {
   kind: ProviderErrorKind;
@@ -25,10 +23,9 @@ function classify(err: unknown): Failure {
 }
 
 /**
- * One provider call per job run (invariant 4). The outcome is written into the job before it is
- * reported, so a worker that dies after the provider answered reports that answer on the re-run
- * instead of sending again; a worker that dies during the call leaves the outcome unknown, and the
- * re-run is a new, recorded attempt.
+ * One provider call per job run (invariant 4). If the dispatcher cannot be told the outcome, it is
+ * written into the job first, so the re-run reports that answer instead of sending again; a worker
+ * that dies during the call leaves the outcome unknown, and the re-run is a new, recorded attempt.
  */
 @Injectable()
 export class SendProcessor {
@@ -37,14 +34,15 @@ export class SendProcessor {
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
     private readonly loader: ConnectorLoader,
-    private readonly rpc: RpcClient,
+    private readonly reporter: OutcomeReporter,
     private readonly metrics: SendMetrics,
   ) {}
 
   async process(job: Job<SendJobData>): Promise<void> {
     const data = job.data;
-    if (data.outcome) return this.record(data.outcome);
-    if (!(await this.stillToSend(data))) return;
+    if (data.outcome) return this.reporter.report(data.outcome);
+    // A first attempt of a job the dispatcher just queued cannot have run before; anything else might have.
+    if ((data.recovered || job.attemptsStarted > 1) && !(await this.stillToSend(data))) return;
 
     const attempt = Math.max(1, job.attemptsStarted);
     const startedAt = new Date().toISOString();
@@ -56,7 +54,6 @@ export class SendProcessor {
       connectorType = entity.type;
       const result = await connector.sendMessage({ messageId: data.messageId, to: data.to, text: data.text, subject: data.subject });
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
-      await job.updateData({ ...data, outcome });
       this.metrics.sent(connectorType);
     } catch (err) {
       const failure = classify(err);
@@ -67,11 +64,17 @@ export class SendProcessor {
         this.metrics.failed(connectorType);
       } else {
         const delayMs = failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1);
-        await this.record({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs }).catch(() => undefined);
+        await this.reporter.report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs }).catch(() => undefined);
         throw new RetryLater(delayMs, `${failure.code}: ${failure.message}`);
       }
     }
-    await this.record(outcome);
+    try {
+      await this.reporter.report(outcome);
+    } catch (err) {
+      // Keep the provider's answer with the job, so the retry reports it rather than sending again.
+      await job.updateData({ ...data, outcome });
+      throw err;
+    }
   }
 
   /** A job for a message that already reached sent/failed (a duplicate after a Redis restart) sends nothing. */
@@ -81,20 +84,5 @@ export class SendProcessor {
       [data.messageId, data.projectId],
     );
     return rows.length === 1 && (rows[0].status === 'queued' || rows[0].status === 'sending');
-  }
-
-  /** Reports to the dispatcher, which owns the status; retried until it answers (bounded). */
-  private async record(outcome: AttemptOutcome): Promise<void> {
-    const deadline = Date.now() + RECORD_DEADLINE_MS;
-    for (let wait = 200; ; wait = Math.min(wait * 2, 5_000)) {
-      try {
-        await this.rpc.send('messages.recordAttempt', outcome, 10_000);
-        return;
-      } catch (err) {
-        if (Date.now() + wait > deadline) throw err;
-        this.logger.warn(`recording attempt of ${outcome.messageId} failed, retrying: ${(err as Error).message}`);
-        await new Promise((r) => setTimeout(r, wait));
-      }
-    }
   }
 }
