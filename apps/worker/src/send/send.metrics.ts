@@ -2,27 +2,47 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
-/** Cluster-wide sent/failed counters kept in Redis, so the gateway's /metrics shows every worker's. */
+const FLUSH_EVERY_MS = 1_000;
+
+/**
+ * Cluster-wide sent/failed counters kept in Redis, so the gateway's /metrics shows every worker's.
+ * Counted in memory and added to Redis once a second, not once per message.
+ */
 @Injectable()
 export class SendMetrics implements OnApplicationShutdown {
   private readonly redis: Redis;
   private readonly key: string;
+  private pending = { sent: new Map<string, number>(), failed: new Map<string, number>() };
+  private readonly timer: NodeJS.Timeout;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     this.redis.on('error', () => undefined);
     this.key = `${config.redisPrefix}:metrics`;
+    this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
   sent(connector: string): void {
-    this.redis.hincrby(`${this.key}:sent`, connector, 1).catch(() => undefined);
+    this.pending.sent.set(connector, (this.pending.sent.get(connector) ?? 0) + 1);
   }
 
   failed(connector: string): void {
-    this.redis.hincrby(`${this.key}:failed`, connector, 1).catch(() => undefined);
+    this.pending.failed.set(connector, (this.pending.failed.get(connector) ?? 0) + 1);
+  }
+
+  private async flush(): Promise<void> {
+    const { sent, failed } = this.pending;
+    if (sent.size === 0 && failed.size === 0) return;
+    this.pending = { sent: new Map(), failed: new Map() };
+    const pipeline = this.redis.pipeline();
+    for (const [connector, n] of sent) pipeline.hincrby(`${this.key}:sent`, connector, n);
+    for (const [connector, n] of failed) pipeline.hincrby(`${this.key}:failed`, connector, n);
+    await pipeline.exec().catch(() => undefined);
   }
 
   async onApplicationShutdown(): Promise<void> {
+    clearInterval(this.timer);
+    await this.flush();
     await this.redis.quit().catch(() => undefined);
   }
 }
