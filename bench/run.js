@@ -517,7 +517,7 @@ async function startMessageJs(stubUrl) {
   const botToken = `123456:${randomToken(35)}`;
   await callUntil('POST', `${base}/api/v1/projects/${project.id}/connectors`, {
     token: accessToken,
-    body: { type: 'telegram', name: 'bench telegram', credentials: { botToken }, config: { baseUrl: stubUrl } },
+    body: { type: 'telegram', name: 'bench telegram', credentials: { botToken }, config: { baseUrl: stubUrl, maxPerSecond: 100000 } },
   }, 201);
   const { key } = await callUntil('POST', `${base}/api/v1/projects/${project.id}/keys`, { token: accessToken, body: { name: 'bench' } }, 201);
 

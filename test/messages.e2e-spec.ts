@@ -214,3 +214,53 @@ describe('messages (Telegram, end to end)', () => {
     }, 15_000, 500);
   });
 });
+
+describe('per-connector throughput', () => {
+  let platform: Platform;
+  let telegram: TelegramFake;
+
+  beforeAll(async () => {
+    telegram = await TelegramFake.start();
+    platform = await Platform.start();
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await telegram?.close();
+  });
+
+  async function connectorWith(config: Record<string, unknown>) {
+    const tenant = await createTenant(platform);
+    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
+      token: tenant.accessToken,
+      body: { type: 'telegram', name: 'Slow bot', credentials: { botToken: telegram.addToken() }, config: { baseUrl: telegram.baseUrl, ...config } },
+    });
+    return { tenant, connectorId: connector.body.id as string };
+  }
+
+  it('never sends faster than the connector\'s maxPerSecond, across all workers', async () => {
+    const { tenant } = await connectorWith({ maxPerSecond: 5 });
+    const texts = Array.from({ length: 15 }, (_, i) => `throttled ${i}`);
+    await Promise.all(texts.map((message) => platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '4242', message, connector: 'telegram' } })));
+    await eventually(async () => telegram.sent.filter((s) => s.text.startsWith('throttled ')).length === 15, 20_000);
+    const times = telegram.sent.filter((s) => s.text.startsWith('throttled ')).map((s) => s.at.getTime()).sort((a, b) => a - b);
+    // One every 200 ms: 15 sends take about three seconds, and no second holds more than five.
+    expect(times[14] - times[0]).toBeGreaterThanOrEqual(2_600);
+    for (let i = 0; i + 6 < times.length; i++) expect(times[i + 6] - times[i]).toBeGreaterThanOrEqual(1_000 - 50);
+  });
+
+  it('holds every send of a connector while the provider\'s retry_after runs', async () => {
+    const { tenant } = await connectorWith({ maxPerSecond: 1000 });
+    telegram.failNext('429', 1, { retryAfter: 2 });
+    const first = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '77', message: 'paused first', connector: 'telegram' } });
+    await eventually(async () => {
+      const res = await platform.request('GET', `messages/${first.body.id}`, { token: tenant.apiKey });
+      return res.body.events.some((e: { code?: string }) => e.code === '429');
+    });
+    const pausedAt = Date.now();
+    await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '78', message: 'paused second', connector: 'telegram' } });
+    await eventually(async () => telegram.sent.some((s) => s.text === 'paused second'), 10_000);
+    const second = telegram.sent.find((s) => s.text === 'paused second')!;
+    expect(second.at.getTime() - pausedAt).toBeGreaterThanOrEqual(1_500);
+  });
+});

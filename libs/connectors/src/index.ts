@@ -8,3 +8,4 @@ export * from './whatsapp';
 export * from './connector-loader';
 export * from './recipients';
 export * from './validate-settings';
+export * from './throughput';

@@ -1,11 +1,15 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
-import { Job } from 'bullmq';
+import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { AttemptOutcome, DomainError, ErrorCode, SendJobData } from '@app/contracts';
-import { ConnectorLoader, ProviderError, ProviderErrorKind } from '@app/connectors';
+import { ConnectorLoader, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
+import { ConnectorThrottle } from './connector-throttle';
 import { OutcomeReporter } from './outcome-reporter';
 import { backoffDelayMs, RetryLater } from './retry-policy';
 import { SendMetrics } from './send.metrics';
+
+/** Waits up to this long in-process for a throttle slot; longer waits park the job as delayed. */
+const MAX_INLINE_WAIT_MS = 1_000;
 
 interface Failure {
   kind: ProviderErrorKind;
@@ -36,26 +40,30 @@ export class SendProcessor {
     private readonly loader: ConnectorLoader,
     private readonly reporter: OutcomeReporter,
     private readonly metrics: SendMetrics,
+    private readonly throttle: ConnectorThrottle,
   ) {}
 
-  async process(job: Job<SendJobData>): Promise<void> {
+  async process(job: Job<SendJobData>, token?: string): Promise<void> {
     const data = job.data;
     if (data.outcome) return this.reporter.report(data.outcome);
     // A first attempt of a job the dispatcher just queued cannot have run before; anything else might have.
     if ((data.recovered || job.attemptsStarted > 1) && !(await this.stillToSend(data))) return;
 
-    const attempt = Math.max(1, job.attemptsStarted);
-    const startedAt = new Date().toISOString();
-    const base = { projectId: data.projectId, messageId: data.messageId, attempt, startedAt };
+    // Failed attempts plus runs cut short by a crash (stalls): each was a real try at the provider.
+    const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     let outcome: AttemptOutcome;
     let connectorType = 'unknown';
+    let base = { projectId: data.projectId, messageId: data.messageId, attempt, startedAt: new Date().toISOString() };
     try {
       const { connector, entity } = await this.loader.load(data.projectId, data.connectorId);
       connectorType = entity.type;
+      await this.awaitThrottle(job, token, entity.id, maxPerSecondOf(entity.type, entity.config));
+      base = { ...base, startedAt: new Date().toISOString() };
       const result = await connector.sendMessage({ messageId: data.messageId, to: data.to, text: data.text, subject: data.subject });
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
       this.metrics.sent(connectorType);
     } catch (err) {
+      if (err instanceof DelayedError) throw err;
       const failure = classify(err);
       const error = { code: failure.code, message: failure.message };
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
@@ -64,6 +72,11 @@ export class SendProcessor {
         this.metrics.failed(connectorType);
       } else {
         const delayMs = failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1);
+        if (failure.kind === 'rateLimited' && failure.retryAfterMs) {
+          // The provider's wait applies to the whole connector, not only this message.
+          const { entity } = await this.loader.load(data.projectId, data.connectorId);
+          await this.throttle.pause(entity.id, failure.retryAfterMs).catch(() => undefined);
+        }
         await this.reporter.report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs }).catch(() => undefined);
         throw new RetryLater(delayMs, `${failure.code}: ${failure.message}`);
       }
@@ -74,6 +87,19 @@ export class SendProcessor {
       // Keep the provider's answer with the job, so the retry reports it rather than sending again.
       await job.updateData({ ...data, outcome });
       throw err;
+    }
+  }
+
+  /** Takes a slot of the connector's send rate; a long wait parks the job (no attempt is used). */
+  private async awaitThrottle(job: Job<SendJobData>, token: string | undefined, connectorId: string, perSecond: number): Promise<void> {
+    for (;;) {
+      const wait = await this.throttle.acquire(connectorId, perSecond);
+      if (wait === 0) return;
+      if (wait > MAX_INLINE_WAIT_MS) {
+        await job.moveToDelayed(Date.now() + wait, token);
+        throw new DelayedError();
+      }
+      await new Promise((r) => setTimeout(r, wait));
     }
   }
 

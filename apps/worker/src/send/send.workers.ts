@@ -19,7 +19,7 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
 
   onApplicationBootstrap(): void {
     for (const type of this.config.connectors) {
-      const worker = new Worker<SendJobData>(connectorQueueName(type), (job) => this.processor.process(job), {
+      const worker = new Worker<SendJobData>(connectorQueueName(type), (job, token) => this.processor.process(job, token), {
         connection: bullConnection(this.config),
         prefix: bullPrefix(this.config),
         concurrency: this.config.workerConcurrency,

@@ -1,3 +1,4 @@
+import { ThroughputConfig } from '../throughput';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { isEmail, IsBoolean, IsInt, IsNotEmpty, IsOptional, IsString, Max, Min, ValidateBy } from 'class-validator';
 
@@ -73,4 +74,4 @@ export class SmtpCredentials {
 }
 
 /** SMTP takes no config; the empty class makes any config field an unknown one. */
-export class SmtpConfig {}
+export class SmtpConfig extends ThroughputConfig {}

@@ -1,3 +1,4 @@
+import { ThroughputConfig } from '../throughput';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, Matches } from 'class-validator';
 
@@ -14,7 +15,7 @@ export class TelegramCredentials {
   botToken: string;
 }
 
-export class TelegramConfig {
+export class TelegramConfig extends ThroughputConfig {
   @ApiPropertyOptional({
     description: 'A self-hosted Bot API server or a test fake',
     default: TELEGRAM_DEFAULT_BASE_URL,

@@ -1,3 +1,4 @@
+import { ThroughputConfig } from '../throughput';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, Length, Matches, ValidateBy, ValidationArguments } from 'class-validator';
 
@@ -63,7 +64,7 @@ export class TwilioCredentials {
   messagingServiceSid?: string;
 }
 
-export class TwilioConfig {
+export class TwilioConfig extends ThroughputConfig {
   @ApiPropertyOptional({ description: 'Another Twilio API host or a test fake', default: TWILIO_DEFAULT_BASE_URL })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })

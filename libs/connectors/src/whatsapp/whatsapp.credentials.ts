@@ -1,3 +1,4 @@
+import { ThroughputConfig } from '../throughput';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { IsOptional, IsString, IsUrl, Length, Matches, MinLength } from 'class-validator';
 
@@ -28,7 +29,7 @@ export class WhatsAppCredentials {
   appSecret?: string;
 }
 
-export class WhatsAppConfig {
+export class WhatsAppConfig extends ThroughputConfig {
   @ApiPropertyOptional({ description: 'The Graph API host, or a test fake', default: WHATSAPP_DEFAULT_BASE_URL })
   @IsOptional()
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
