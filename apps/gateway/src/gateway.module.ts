@@ -14,6 +14,7 @@ import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
 import { MessagesController } from './messages/messages.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { TemplatesController } from './templates/templates.controller';
 
 @Module({
   imports: [
@@ -25,7 +26,7 @@ import { ProjectsController } from './projects/projects.controller';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
     }),
   ],
-  controllers: [HealthController, AuthController, ProjectsController, MessagesController],
+  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, MessagesController],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
     ProblemFilter,

@@ -15,6 +15,8 @@ import { secretBoxProvider } from '@app/crypto';
 import { ConnectorLoader } from '@app/connectors';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
+import { TemplatesController } from './templates/templates.controller';
+import { TemplatesService } from './templates/templates.service';
 
 @Module({
   imports: [
@@ -27,7 +29,7 @@ import { ProjectsService } from './projects/projects.service';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController],
-  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
+  controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController, TemplatesController],
+  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, TemplatesService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
 })
 export class ManagementModule {}

@@ -5,5 +5,6 @@ export * from './message.types';
 export * from './queues';
 export * from './rpc';
 export * from './rpc-owners';
+export * from './template';
 export * from './templates.rpc';
 export * from './receipts.rpc';

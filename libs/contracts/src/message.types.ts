@@ -48,7 +48,10 @@ export interface MessagePage {
 export interface SendMessageCommand {
   projectId: string;
   to: string;
+  /** Exactly one of `message` and `template` is set (the gateway checks it). */
   message?: string;
+  /** A project template by name, rendered at send time; `variables` must match its variables exactly. */
+  template?: { name: string; variables: Record<string, string> };
   connector: string;
   subject?: string;
   metadata?: Record<string, string>;

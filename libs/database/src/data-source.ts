@@ -4,11 +4,13 @@ import { ConnectorEntity } from './entities/connector.entity';
 import { MessageEntity } from './entities/message.entity';
 import { ProjectEntity } from './entities/project.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
+import { TemplateEntity } from './entities/template.entity';
 import { UserEntity } from './entities/user.entity';
 import { Initial1764057600000 } from './migrations/1764057600000-Initial';
+import { Templates1764144000000 } from './migrations/1764144000000-Templates';
 
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity];
-export const MIGRATIONS = [Initial1764057600000];
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity];
+export const MIGRATIONS = [Initial1764057600000, Templates1764144000000];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

@@ -5,4 +5,5 @@ export * from './entities/connector.entity';
 export * from './entities/message.entity';
 export * from './entities/project.entity';
 export * from './entities/refresh-token.entity';
+export * from './entities/template.entity';
 export * from './entities/user.entity';

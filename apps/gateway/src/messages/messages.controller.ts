@@ -27,9 +27,10 @@ export class MessagesController {
   @ApiResponse({ status: 202, type: AcceptedMessageDto })
   async send(@CurrentAuth() auth: AuthContext, @Body() body: SendMessageDto): Promise<AcceptedMessageDto> {
     const stop = this.metrics.acceptLatency.startTimer();
-    const { projectId: named, ...rest } = body;
+    const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
-    const accepted = await this.rpc.send('messages.accept', { ...rest, projectId });
+    const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
+    const accepted = await this.rpc.send('messages.accept', { ...command, projectId });
     stop();
     this.metrics.accepted.inc({ connector: accepted.connector.type });
     return accepted;

@@ -9,14 +9,16 @@ import {
   IsString,
   IsUUID,
   Length,
+  Matches,
   Max,
   MaxLength,
   Min,
-  MinLength,
   registerDecorator,
+  ValidateIf,
+  ValidateNested,
   ValidationOptions,
 } from 'class-validator';
-import { CONNECTOR_TYPES, MESSAGE_STATUSES, MessageStatus } from '@app/contracts';
+import { CONNECTOR_TYPES, MESSAGE_STATUSES, MessageStatus, TEMPLATE_NAME_PATTERN } from '@app/contracts';
 
 /** A flat object of string values: at most 50 keys of ≤ 40 characters, values ≤ 500 characters (Stripe's limits). */
 function IsStringMap(options?: ValidationOptions): PropertyDecorator {
@@ -36,17 +38,70 @@ function IsStringMap(options?: ValidationOptions): PropertyDecorator {
     });
 }
 
+const MAX_MESSAGE_LENGTH = 262_144;
+
+/** Why `message` is refused, or null. "Exactly one of message and template" comes first, alone. */
+function messageProblem(dto: SendMessageDto, value: unknown): string | null {
+  if ((value === undefined) === (dto.template === undefined)) return 'exactly one of message and template is required';
+  if (value === undefined) return null;
+  if (typeof value !== 'string') return 'message must be a string';
+  if (value.length === 0) return 'message must not be empty';
+  if (value.length > MAX_MESSAGE_LENGTH) return `message must be shorter than or equal to ${MAX_MESSAGE_LENGTH} characters`;
+  return null;
+}
+
+/**
+ * One check for `message`: class-validator gates all of a property's checks together (ValidateIf,
+ * IsOptional), so the alternative with `template` and the text limits cannot be separate decorators.
+ */
+function IsMessageOrTemplate(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'isMessageOrTemplate',
+      target: target.constructor,
+      propertyName: propertyName as string,
+      validator: {
+        validate: (value: unknown, args) => messageProblem(args?.object as SendMessageDto, value) === null,
+        defaultMessage: (args) => messageProblem(args?.object as SendMessageDto, args?.value) ?? '',
+      },
+    });
+}
+
+export class MessageTemplateDto {
+  @ApiProperty({ minLength: 1, maxLength: 100, pattern: TEMPLATE_NAME_PATTERN.source, description: 'The name of one of the project\'s templates', example: 'welcome' })
+  @IsString()
+  @Length(1, 100)
+  @Matches(TEMPLATE_NAME_PATTERN, { message: 'name must be a template name (letters, digits, _, . and -)' })
+  name: string;
+
+  @ApiPropertyOptional({
+    type: 'object',
+    additionalProperties: { type: 'string' },
+    description: 'A value for each of the template\'s variables, no more and no fewer; inserted as is, never escaped',
+    example: { name: 'Ada' },
+  })
+  @IsOptional()
+  @IsObject()
+  @IsStringMap()
+  variables?: Record<string, string>;
+}
+
 export class SendMessageDto {
   @ApiProperty({ description: 'Recipient, as the channel takes it: E.164 for twilio/whatsapp, a chat id or @channel for telegram, an email for smtp', example: '123456789' })
   @IsString()
   @Length(1, 320)
   to: string;
 
-  @ApiProperty({ description: 'The text to send', example: 'Hello from MessageJS', maxLength: 262144 })
-  @IsString()
-  @MinLength(1, { message: 'message must not be empty' })
-  @MaxLength(262_144)
-  message: string;
+  @ApiPropertyOptional({ description: 'The text to send. Exactly one of message and template is required', example: 'Hello from MessageJS', minLength: 1, maxLength: MAX_MESSAGE_LENGTH })
+  @IsMessageOrTemplate()
+  message?: string;
+
+  @ApiPropertyOptional({ type: MessageTemplateDto, description: 'A project template to render instead of message text' })
+  @ValidateIf((o: SendMessageDto) => o.template !== undefined)
+  @IsObject()
+  @ValidateNested()
+  @Type(() => MessageTemplateDto)
+  template?: MessageTemplateDto;
 
   @ApiProperty({ description: 'A connector id, or a connector type when the project has exactly one of that type', example: 'telegram' })
   @IsString()
