@@ -66,6 +66,8 @@ export interface TwilioFakeOptions {
   delayMs?: number;
   /** The number a Messaging Service picks from its sender pool. */
   poolSender?: string;
+  /** Delay after handling, before answering, in ms: the message exists (and can get callbacks) while the client waits. */
+  replyDelayMs?: number;
 }
 
 type Answer = { status: number; body: unknown; headers?: Record<string, string> } | 'drop';
@@ -86,6 +88,7 @@ export class TwilioFake {
   /** Messages Twilio accepted (201), oldest first. */
   readonly sent: TwilioFakeMessage[] = [];
   delayMs: number;
+  replyDelayMs: number;
 
   private readonly accounts = new Map<string, TwilioFakeAccount>();
   private readonly messages = new Map<string, TwilioFakeMessage>();
@@ -100,6 +103,7 @@ export class TwilioFake {
     options: TwilioFakeOptions,
   ) {
     this.delayMs = options.delayMs ?? 0;
+    this.replyDelayMs = options.replyDelayMs ?? 0;
     this.poolSender = options.poolSender ?? '+14155552345';
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
@@ -185,12 +189,13 @@ export class TwilioFake {
 
   /**
    * Plays Twilio: POSTs the StatusCallback form to the URL the message was created with, signed
-   * with the account's auth token in `X-Twilio-Signature`.
+   * with the account's auth token in `X-Twilio-Signature`. `via` sends it to another origin (as a
+   * reverse proxy in front of the platform would) while the signature still covers the original URL.
    */
   async deliverStatusCallback(
     sid: string,
     status: TwilioMessageStatus,
-    opts: { errorCode?: number } = {},
+    opts: { errorCode?: number; via?: string } = {},
   ): Promise<{ status: number; url: string; params: Record<string, string>; signature: string }> {
     const url = this.messages.get(sid)?.statusCallback;
     if (!url) throw new Error(`Twilio fake: message ${sid} has no StatusCallback`);
@@ -200,7 +205,8 @@ export class TwilioFake {
       .sort()
       .reduce((data, name) => data + name + params[name], url);
     const signature = createHmac('sha1', authToken).update(signed).digest('base64');
-    const response = await fetch(url, {
+    const target = opts.via ? `${opts.via.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}` : url;
+    const response = await fetch(target, {
       method: 'POST',
       headers: {
         'content-type': 'application/x-www-form-urlencoded',
@@ -233,6 +239,7 @@ export class TwilioFake {
     const failure = this.injectedFailure(params);
     if (this.delayMs > 0) await this.pause(this.delayMs);
     const answer = failure ?? this.route(req, path, params);
+    if (this.replyDelayMs > 0) await this.pause(this.replyDelayMs);
     if (answer === 'drop') {
       req.socket.destroy();
       return;

@@ -14,6 +14,8 @@ export type WhatsAppFakeFailure = '130429' | '131056' | '131047' | '131026' | '5
 export interface WhatsAppFakeOptions {
   /** Delay before every answer, in ms (also settable later through `fake.delayMs`). */
   delayMs?: number;
+  /** Delay after handling, before answering, in ms: a message is sent (its wamid known) while the client waits. */
+  replyDelayMs?: number;
 }
 
 export interface WhatsAppFakePhoneNumber {
@@ -113,6 +115,7 @@ export class WhatsAppFake {
   readonly sent: WhatsAppFakeSent[] = [];
   readonly requests: WhatsAppFakeRequest[] = [];
   delayMs: number;
+  replyDelayMs: number;
   /** The WhatsApp Business Account id that webhook envelopes carry as `entry[].id`. */
   readonly businessAccountId = graphId();
 
@@ -130,6 +133,7 @@ export class WhatsAppFake {
     options: WhatsAppFakeOptions,
   ) {
     this.delayMs = options.delayMs ?? 0;
+    this.replyDelayMs = options.replyDelayMs ?? 0;
     server.on('request', (req: IncomingMessage, res: ServerResponse) => {
       this.handle(req, res).catch((error: unknown) => {
         if (!res.headersSent) res.writeHead(500).end(String(error));
@@ -258,6 +262,7 @@ export class WhatsAppFake {
 
     if (this.delayMs > 0) await this.pause(this.delayMs);
     const answer = this.injectedFailure() ?? this.route(req.method ?? 'GET', url, authorization, body, raw);
+    if (this.replyDelayMs > 0) await this.pause(this.replyDelayMs);
     if (answer === 'drop') {
       req.socket.destroy();
       return;

@@ -1,18 +1,37 @@
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
+import { ConnectorLoader, ConnectorRegistry } from '@app/connectors';
+import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
 import { AcceptBatcher } from './messages/accept-batcher';
 import { ConnectorDirectory } from './messages/connector-directory';
+import { MessageComposer } from './messages/message-composer';
 import { MessageRepository } from './messages/message.repository';
 import { MessagesController } from './messages/messages.controller';
 import { MessagesService } from './messages/messages.service';
 import { OutboxSweeper } from './outbox/outbox-sweeper';
+import { ReceiptRepository } from './receipts/receipt.repository';
+import { ReceiptsController } from './receipts/receipts.controller';
+import { ReceiptsService } from './receipts/receipts.service';
 
 @Module({
   imports: [ConfigModule, LoggerModule.forApp('dispatcher'), DatabaseModule, TransportModule],
-  controllers: [MessagesController],
-  providers: [MessagesService, MessageRepository, AcceptBatcher, ConnectorDirectory, OutboxSweeper, SendQueues],
+  controllers: [MessagesController, ReceiptsController],
+  providers: [
+    MessagesService,
+    MessageRepository,
+    AcceptBatcher,
+    ConnectorDirectory,
+    OutboxSweeper,
+    SendQueues,
+    MessageComposer,
+    ReceiptsService,
+    ReceiptRepository,
+    ConnectorRegistry,
+    ConnectorLoader,
+    secretBoxProvider,
+  ],
 })
 export class DispatcherModule {}

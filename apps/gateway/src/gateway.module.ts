@@ -6,6 +6,7 @@ import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { AuthController } from './auth/auth.controller';
+import { CallbacksController } from './callbacks/callbacks.controller';
 import { JwtGuard } from './auth/jwt.guard';
 import { MessageAuthGuard } from './auth/message-auth.guard';
 import { ProjectAccess } from './auth/project-access';
@@ -26,7 +27,7 @@ import { TemplatesController } from './templates/templates.controller';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
     }),
   ],
-  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, MessagesController],
+  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, MessagesController, CallbacksController],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
     ProblemFilter,

@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
-import { json, NextFunction, Request, Response } from 'express';
+import { json, NextFunction, raw, Request, Response, urlencoded } from 'express';
 import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { GatewayModule } from './gateway.module';
 import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
@@ -18,6 +18,9 @@ async function bootstrap(): Promise<void> {
   app.set('trust proxy', 'loopback');
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.use(requireJsonContentType);
+  // Provider callbacks: Meta signs the exact body bytes; Twilio posts a form. The JSON parser then skips them.
+  app.use('/api/v1/callbacks/whatsapp', raw({ type: () => true, limit: '256kb' }));
+  app.use('/api/v1/callbacks/twilio', urlencoded({ extended: false, limit: '256kb' }));
   app.use(json({ limit: '256kb', type: ['application/json', 'application/*+json'] }));
   app.use(requireObjectBody);
   app.useGlobalPipes(createValidationPipe());

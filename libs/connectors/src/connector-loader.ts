@@ -11,7 +11,11 @@ import { ConnectorRegistry } from './connector.registry';
 interface Cached {
   entity: ConnectorEntity;
   connector: Connector;
+  /** The decrypted credentials, behind a function so that logging an entry never prints them. */
+  credentials: () => Readonly<Record<string, unknown>>;
 }
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /**
  * Builds live connectors from stored rows (decrypting credentials once) and keeps them, so SMTP pools
@@ -38,9 +42,26 @@ export class ConnectorLoader implements OnModuleInit {
     if (hit && hit.entity.projectId === projectId) return hit;
     const entity = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId, projectId });
     if (!entity) throw DomainError.notFound('connector');
+    return this.build(entity);
+  }
+
+  /** For provider callbacks, which name only the connector; its project is whatever the row says. */
+  async loadById(connectorId: string): Promise<Cached> {
+    const hit = this.cache.get(connectorId);
+    if (hit) return hit;
+    const entity = UUID.test(connectorId) ? await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId }) : null;
+    if (!entity) throw DomainError.notFound('connector');
+    return this.build(entity);
+  }
+
+  private build(entity: ConnectorEntity): Cached {
     const credentials = JSON.parse(this.box.open(entity.credentialsSealed)) as Record<string, unknown>;
-    const entry = { entity, connector: this.registry.create(entity.type, credentials, entity.config, { connectorId: entity.id, publicUrl: this.config.publicUrl }) };
-    this.cache.set(connectorId, entry);
+    const entry: Cached = {
+      entity,
+      connector: this.registry.create(entity.type, credentials, entity.config, { connectorId: entity.id, publicUrl: this.config.publicUrl }),
+      credentials: () => credentials,
+    };
+    this.cache.set(entity.id, entry);
     return entry;
   }
 

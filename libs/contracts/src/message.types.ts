@@ -80,3 +80,10 @@ export interface AttemptOutcome {
   error?: { code: string; message: string };
   retryInMs?: number;
 }
+
+/** An approved Meta template with its body parameters, in the order they appear in the content. */
+export interface WhatsAppTemplateSend {
+  name: string;
+  language: string;
+  parameters: string[];
+}

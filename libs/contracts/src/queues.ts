@@ -15,6 +15,8 @@ export interface SendJobData {
   to: string;
   text: string;
   subject?: string;
+  /** For WhatsApp: send this approved template instead of free text. */
+  whatsappTemplate?: import('./message.types').WhatsAppTemplateSend;
   /** Set by the outbox sweep: the job may duplicate one that already ran, so the worker checks the row first. */
   recovered?: boolean;
   /** Set when a provider call succeeded but the dispatcher could not be told yet, so a re-run never sends twice. */

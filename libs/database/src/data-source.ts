@@ -2,15 +2,18 @@ import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { ConnectorEntity } from './entities/connector.entity';
 import { MessageEntity } from './entities/message.entity';
+import { PendingReceiptEntity } from './entities/pending-receipt.entity';
 import { ProjectEntity } from './entities/project.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { TemplateEntity } from './entities/template.entity';
 import { UserEntity } from './entities/user.entity';
 import { Initial1764057600000 } from './migrations/1764057600000-Initial';
 import { Templates1764144000000 } from './migrations/1764144000000-Templates';
+import { ReceiptLookup1764230400000 } from './migrations/1764230400000-ReceiptLookup';
+import { MessageWhatsAppTemplate1764316800000 } from './migrations/1764316800000-MessageWhatsAppTemplate';
 
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity];
-export const MIGRATIONS = [Initial1764057600000, Templates1764144000000];
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity, PendingReceiptEntity];
+export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

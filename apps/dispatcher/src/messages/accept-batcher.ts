@@ -65,7 +65,15 @@ export class AcceptBatcher {
   private async enqueue(messages: NewMessage[]): Promise<void> {
     const byType = new Map<ConnectorType, SendJobData[]>();
     for (const m of messages) {
-      const job: SendJobData = { projectId: m.projectId, messageId: m.id, connectorId: m.connectorId, to: m.to, text: m.body, ...(m.subject ? { subject: m.subject } : {}) };
+      const job: SendJobData = {
+        projectId: m.projectId,
+        messageId: m.id,
+        connectorId: m.connectorId,
+        to: m.to,
+        text: m.body,
+        ...(m.subject ? { subject: m.subject } : {}),
+        ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
+      };
       const jobs = byType.get(m.connectorType) ?? [];
       jobs.push(job);
       byType.set(m.connectorType, jobs);

@@ -11,6 +11,7 @@ import {
   MessageWithEvents,
   SendJobData,
   statusesThatCanMoveTo,
+  WhatsAppTemplateSend,
 } from '@app/contracts';
 import { MessageEntity } from '@app/database';
 
@@ -23,6 +24,7 @@ export interface NewMessage {
   body: string;
   subject: string | null;
   metadata: Record<string, string> | null;
+  whatsappTemplate: WhatsAppTemplateSend | null;
   createdAt: Date;
 }
 
@@ -132,13 +134,13 @@ export class MessageRepository {
     const tuples = messages.map((m) => {
       const at = m.createdAt.toISOString();
       const events: MessageEvent[] = [{ status: 'queued', at }];
-      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, 'queued', JSON.stringify(events), m.createdAt, m.createdAt, m.createdAt];
+      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, m.whatsappTemplate, 'queued', JSON.stringify(events), m.createdAt, m.createdAt, m.createdAt];
       const base = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     await this.dataSource.query(
-      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, status, events, created_at, updated_at, enqueued_at)
+      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at)
        VALUES ${tuples.join(', ')}`,
       params,
     );
@@ -187,10 +189,10 @@ export class MessageRepository {
   /**
    * Applies a batch of attempt outcomes in one statement. Each status moves only where the state
    * machine allows (a receipt may already have moved it further); each attempt is always recorded.
-   * Returns the ids of the messages that were updated.
+   * Returns the messages that were updated, with their connector and provider id.
    */
-  async applyOutcomes(outcomes: AttemptOutcome[]): Promise<string[]> {
-    const applied: string[] = [];
+  async applyOutcomes(outcomes: AttemptOutcome[]): Promise<Array<{ id: string; connectorId: string; externalId: string | null }>> {
+    const applied: Array<{ id: string; connectorId: string; externalId: string | null }> = [];
     // One statement may touch a row once: outcomes for the same message go in separate rounds.
     for (const round of roundsWithUniqueIds(outcomes)) {
       const rows = round.map((o) => {
@@ -208,7 +210,7 @@ export class MessageRepository {
           error_message: o.error?.message ?? null,
         };
       });
-      const result: [Array<{ id: string }>, number] = await this.dataSource.query(
+      const result: [Array<{ id: string; connector_id: string; external_id: string | null }>, number] = await this.dataSource.query(
         `UPDATE messages m SET
            status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
            events = m.events || x.events,
@@ -221,19 +223,19 @@ export class MessageRepository {
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, project_id uuid, target text, movable text[], events jsonb,
            attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
          WHERE m.id = x.id AND m.project_id = x.project_id AND m.status <> 'failed'
-         RETURNING m.id`,
+         RETURNING m.id, m.connector_id, m.external_id`,
         [JSON.stringify(rows)],
       );
-      applied.push(...result[0].map((r) => r.id));
+      applied.push(...result[0].map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id })));
     }
     return applied;
   }
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
   async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
-    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null }> =
+    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null }> =
       await this.dataSource.query(
-        `SELECT id, project_id, connector_id, connector_type, "to", body, subject FROM messages
+        `SELECT id, project_id, connector_id, connector_type, "to", body, subject, whatsapp_template FROM messages
          WHERE status IN ('queued', 'sending')
            AND ((enqueued_at IS NULL AND created_at < now() - $1 * interval '1 millisecond')
              OR updated_at < now() - $2 * interval '1 millisecond')
@@ -249,6 +251,7 @@ export class MessageRepository {
         to: r.to,
         text: r.body,
         ...(r.subject ? { subject: r.subject } : {}),
+        ...(r.whatsapp_template ? { whatsappTemplate: r.whatsapp_template } : {}),
         recovered: true,
       },
     }));

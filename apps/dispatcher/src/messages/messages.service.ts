@@ -3,18 +3,15 @@ import { Injectable } from '@nestjs/common';
 import {
   AcceptedMessage,
   AttemptOutcome,
-  DomainError,
-  ErrorCode,
-  FieldError,
   ListMessagesQuery,
-  MAX_TEXT_LENGTH,
   MessagePage,
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
-import { recipientProblem } from '@app/connectors';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
+import { ReceiptsService } from '../receipts/receipts.service';
+import { MessageComposer } from './message-composer';
 import { MessageRepository } from './message.repository';
 
 @Injectable()
@@ -23,23 +20,14 @@ export class MessagesService {
     private readonly directory: ConnectorDirectory,
     private readonly batcher: AcceptBatcher,
     private readonly repository: MessageRepository,
+    private readonly composer: MessageComposer,
+    private readonly receipts: ReceiptsService,
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
   async accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
     const connector = await this.directory.resolve(cmd.projectId, cmd.connector);
-    const text = cmd.message ?? '';
-    const errors: FieldError[] = [];
-    const recipient = recipientProblem(connector.type, cmd.to);
-    if (recipient) errors.push({ field: 'to', message: recipient });
-    if (text.length > MAX_TEXT_LENGTH[connector.type]) {
-      errors.push({ field: 'message', message: `must be at most ${MAX_TEXT_LENGTH[connector.type]} characters for ${connector.type} (got ${text.length})` });
-    }
-    if (cmd.subject !== undefined && connector.type !== 'smtp') {
-      errors.push({ field: 'subject', message: 'is only for smtp connectors' });
-    }
-    if (errors.length) throw new DomainError(ErrorCode.ValidationFailed, `${errors[0].field} ${errors[0].message}`, errors);
-
+    const composed = await this.composer.compose(cmd, connector);
     const createdAt = new Date();
     const id = randomUUID();
     await this.batcher.submit({
@@ -48,8 +36,9 @@ export class MessagesService {
       connectorId: connector.id,
       connectorType: connector.type,
       to: cmd.to,
-      body: text,
-      subject: cmd.subject ?? null,
+      body: composed.body,
+      subject: composed.subject,
+      whatsappTemplate: composed.whatsappTemplate,
       metadata: cmd.metadata ?? null,
       createdAt,
     });
@@ -66,6 +55,10 @@ export class MessagesService {
 
   async recordAttempts(outcomes: AttemptOutcome[]): Promise<{ applied: number }> {
     const applied = await this.repository.applyOutcomes(outcomes);
+    // A provider receipt can beat the send's own reply here; it waited as pending until now.
+    const sent = new Set(outcomes.filter((o) => o.result === 'sent').map((o) => o.messageId));
+    const withIds = applied.filter((m) => sent.has(m.id) && m.externalId) as Array<{ connectorId: string; externalId: string }>;
+    await this.receipts.applyPendingFor(withIds);
     return { applied: applied.length };
   }
 }

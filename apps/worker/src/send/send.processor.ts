@@ -59,7 +59,13 @@ export class SendProcessor {
       connectorType = entity.type;
       await this.awaitThrottle(job, token, entity.id, maxPerSecondOf(entity.type, entity.config));
       base = { ...base, startedAt: new Date().toISOString() };
-      const result = await connector.sendMessage({ messageId: data.messageId, to: data.to, text: data.text, subject: data.subject });
+      const result = await connector.sendMessage({
+        messageId: data.messageId,
+        to: data.to,
+        text: data.text,
+        subject: data.subject,
+        whatsappTemplate: data.whatsappTemplate,
+      });
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
       this.metrics.sent(connectorType);
     } catch (err) {

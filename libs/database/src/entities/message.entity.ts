@@ -1,11 +1,13 @@
 import { Column, JoinColumn, ManyToOne, Entity, Index, PrimaryColumn } from 'typeorm';
-import type { ConnectorType, MessageEvent, MessageStatus } from '@app/contracts';
+import type { ConnectorType, MessageEvent, MessageStatus, WhatsAppTemplateSend } from '@app/contracts';
 import { ProjectEntity } from './project.entity';
 
 @Entity('messages')
 @Index('messages_project_page', ['projectId', 'createdAt', 'id'])
 // The outbox sweep looks only at unfinished messages; a partial index keeps that scan tiny.
 @Index('messages_unfinished', ['updatedAt'], { where: `"status" IN ('queued', 'sending')` })
+// Provider receipts name a message by the connector and the provider's own id.
+@Index('messages_receipt_lookup', ['connectorId', 'externalId'])
 export class MessageEntity {
   /** Chosen by the dispatcher before the insert, so the queue job id can be the message id. */
   @PrimaryColumn('uuid') id: string;
@@ -16,6 +18,8 @@ export class MessageEntity {
   @Column({ type: 'text' }) body: string;
   @Column({ type: 'text', nullable: true }) subject: string | null;
   @Column({ type: 'jsonb', nullable: true }) metadata: Record<string, string> | null;
+  /** For WhatsApp template sends: the approved template and its parameters, rendered at accept time. */
+  @Column({ name: 'whatsapp_template', type: 'jsonb', nullable: true }) whatsappTemplate: WhatsAppTemplateSend | null;
   @Column({ type: 'text' }) status: MessageStatus;
   @Column({ name: 'external_id', type: 'text', nullable: true }) externalId: string | null;
   @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode: string | null;

@@ -1,0 +1,127 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, EntityManager } from 'typeorm';
+import { statusesThatCanMoveTo } from '@app/contracts';
+import { Receipt, receiptEvent, ReceiptStatus } from './receipt';
+
+/** What one receipt did: moved its message, changed nothing (late or duplicate), or found no message. */
+export type ReceiptResult = 'moved' | 'ignored' | 'unknown';
+
+type Query = Pick<EntityManager, 'query'>;
+
+/**
+ * Receipts name a message by (connector, provider id); a connector belongs to exactly one project,
+ * so the connector id is the tenant scope of every query here.
+ */
+@Injectable()
+export class ReceiptRepository {
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+
+  apply(connectorId: string, receipt: Receipt): Promise<ReceiptResult> {
+    return applyReceipt(this.dataSource, connectorId, receipt);
+  }
+
+  async keepPending(connectorId: string, receipt: Receipt): Promise<void> {
+    await this.dataSource.query(
+      `INSERT INTO pending_receipts (connector_id, external_id, status, at, error_code, error_message) VALUES ($1, $2, $3, $4, $5, $6)`,
+      [connectorId, receipt.externalId, receipt.status, receipt.at, receipt.error?.code ?? null, receipt.error?.message ?? null],
+    );
+  }
+
+  /**
+   * Applies, oldest first, the pending receipts of a message that now has its provider id, and
+   * deletes them in the same transaction. Rows are taken only once the message exists, and the
+   * DELETE locks them, so two callers never apply the same receipt twice. Returns how many moved it.
+   */
+  applyPending(connectorId: string, externalId: string): Promise<number> {
+    return this.dataSource.transaction(async (tx) => {
+      const rows: Array<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }> = (
+        await tx.query(
+          `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
+             AND EXISTS (SELECT 1 FROM messages m WHERE m.connector_id = $1 AND m.external_id = $2)
+           RETURNING status, at, error_code, error_message, created_at`,
+          [connectorId, externalId],
+        )
+      )[0];
+      rows.sort((a, b) => a.at.getTime() - b.at.getTime());
+      let moved = 0;
+      for (const row of rows) {
+        const receipt: Receipt = { externalId, status: row.status, at: row.at.toISOString() };
+        if (row.error_code !== null) receipt.error = { code: row.error_code, message: row.error_message ?? '' };
+        if ((await applyReceipt(tx, connectorId, receipt)) === 'moved') moved++;
+      }
+      return moved;
+    });
+  }
+
+  /** Pending receipts whose message has appeared since (the safety net if a send's recording skipped applyPending). */
+  async matchedPending(recentMs: number, limit: number): Promise<Array<{ connectorId: string; externalId: string }>> {
+    const rows: Array<{ connector_id: string; external_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT p.connector_id, p.external_id FROM pending_receipts p
+       WHERE p.created_at > now() - $1 * interval '1 millisecond'
+         AND EXISTS (SELECT 1 FROM messages m WHERE m.connector_id = p.connector_id AND m.external_id = p.external_id)
+       LIMIT $2`,
+      [recentMs, limit],
+    );
+    return rows.map((r) => ({ connectorId: r.connector_id, externalId: r.external_id }));
+  }
+
+  /** Receipts for ids no message ever had (sent outside MessageJS, or by a send that was redone) expire. */
+  /** Which of these (connector, external id) pairs have receipts waiting: one query for a whole batch of sends. */
+  async pendingAmong(pairs: Array<{ connectorId: string; externalId: string }>): Promise<Array<{ connectorId: string; externalId: string }>> {
+    if (pairs.length === 0) return [];
+    const rows: Array<{ connector_id: string; external_id: string }> = await this.dataSource.query(
+      `SELECT DISTINCT p.connector_id, p.external_id FROM pending_receipts p
+       JOIN unnest($1::uuid[], $2::text[]) AS x(connector_id, external_id)
+         ON p.connector_id = x.connector_id AND p.external_id = x.external_id`,
+      [pairs.map((p) => p.connectorId), pairs.map((p) => p.externalId)],
+    );
+    return rows.map((r) => ({ connectorId: r.connector_id, externalId: r.external_id }));
+  }
+
+  async deleteExpiredPending(olderThanMs: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM pending_receipts WHERE created_at < now() - $1 * interval '1 millisecond'`,
+      [olderThanMs],
+    );
+    return result[1];
+  }
+}
+
+/**
+ * One receipt in one statement: the status moves only where the state machine allows it (the
+ * guard is re-checked on the locked row, so concurrent duplicates move it once), and only a move
+ * appends its event. `found` tells a late or duplicate receipt from one for no known message.
+ */
+async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): Promise<ReceiptResult> {
+  const rows: Array<{ found: number; moved: number }> = await db.query(
+    `WITH found AS (
+       SELECT id FROM messages WHERE connector_id = $1 AND external_id = $2
+     ), moved AS (
+       UPDATE messages m SET
+         status = $3::text,
+         events = m.events || $5::jsonb,
+         sent_at = CASE WHEN $3 <> 'failed' THEN COALESCE(m.sent_at, $6::timestamptz) ELSE m.sent_at END,
+         delivered_at = CASE WHEN $3 IN ('delivered', 'read') THEN COALESCE(m.delivered_at, $6::timestamptz) ELSE m.delivered_at END,
+         read_at = CASE WHEN $3 = 'read' THEN COALESCE(m.read_at, $6::timestamptz) ELSE m.read_at END,
+         error_code = CASE WHEN $3 = 'failed' THEN $7 ELSE m.error_code END,
+         error_message = CASE WHEN $3 = 'failed' THEN $8 ELSE m.error_message END,
+         updated_at = now()
+       FROM found f
+       WHERE m.id = f.id AND m.status = ANY($4::text[])
+       RETURNING m.id
+     )
+     SELECT (SELECT count(*) FROM found)::int AS found, (SELECT count(*) FROM moved)::int AS moved`,
+    [
+      connectorId,
+      receipt.externalId,
+      receipt.status,
+      statusesThatCanMoveTo(receipt.status),
+      JSON.stringify([receiptEvent(receipt)]),
+      receipt.at,
+      receipt.error?.code ?? null,
+      receipt.error?.message ?? null,
+    ],
+  );
+  const { found, moved } = rows[0];
+  return moved > 0 ? 'moved' : found > 0 ? 'ignored' : 'unknown';
+}

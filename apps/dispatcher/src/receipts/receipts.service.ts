@@ -1,0 +1,131 @@
+import { timingSafeEqual } from 'node:crypto';
+import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import { ConnectorType, DomainError, ErrorCode, RpcPayload, RpcReply } from '@app/contracts';
+import { ConnectorLoader, verifyTwilioSignature, verifyWhatsAppSignature } from '@app/connectors';
+import { Receipt, twilioReceipt, whatsAppReceipts } from './receipt';
+import { ReceiptRepository } from './receipt.repository';
+
+const SWEEP_EVERY_MS = 5_000;
+/** Early receipts are matched within seconds; the sweep looks back this far for any that were missed. */
+const SWEEP_LOOKBACK_MS = 60 * 60_000;
+const SWEEP_BATCH = 100;
+const PENDING_TTL_MS = 7 * 24 * 60 * 60_000;
+
+/**
+ * Provider receipts: checks the provider's signature with the connector's own secret, then moves
+ * each message only forward (invariant 3). A receipt that beats the send's reply waits in
+ * pending_receipts until the send is recorded; one for an id no message ever gets expires.
+ */
+@Injectable()
+export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(ReceiptsService.name);
+  private timer?: NodeJS.Timeout;
+  private running?: Promise<void>;
+
+  constructor(
+    private readonly loader: ConnectorLoader,
+    private readonly repository: ReceiptRepository,
+  ) {}
+
+  async twilio(p: RpcPayload<'receipts.twilio'>): Promise<RpcReply<'receipts.twilio'>> {
+    const authToken = await this.credential(p.connectorId, 'twilio', 'authToken');
+    if (!authToken || !verifyTwilioSignature(authToken, p.url, p.params, p.signature)) {
+      throw new DomainError(ErrorCode.Forbidden, 'X-Twilio-Signature is missing or does not match');
+    }
+    const receipt = twilioReceipt(p.params, new Date());
+    if (receipt) await this.record(p.connectorId, [receipt]);
+    return { received: receipt ? 1 : 0 };
+  }
+
+  async whatsapp(p: RpcPayload<'receipts.whatsapp'>): Promise<RpcReply<'receipts.whatsapp'>> {
+    const appSecret = await this.credential(p.connectorId, 'whatsapp', 'appSecret');
+    if (!appSecret) throw new DomainError(ErrorCode.Forbidden, 'the connector has no appSecret to check X-Hub-Signature-256 with');
+    const raw = Buffer.from(p.rawBody, 'base64');
+    if (!verifyWhatsAppSignature(raw, p.signature, appSecret)) {
+      throw new DomainError(ErrorCode.Forbidden, 'X-Hub-Signature-256 is missing or does not match');
+    }
+    let body: unknown;
+    try {
+      body = JSON.parse(raw.toString('utf8'));
+    } catch {
+      throw new DomainError(ErrorCode.BadRequest, 'the request body is not valid JSON');
+    }
+    const receipts = whatsAppReceipts(body);
+    await this.record(p.connectorId, receipts);
+    return { received: receipts.length };
+  }
+
+  async whatsappChallenge(p: RpcPayload<'receipts.whatsappChallenge'>): Promise<RpcReply<'receipts.whatsappChallenge'>> {
+    const { entity } = await this.connector(p.connectorId, 'whatsapp');
+    const expected = entity.config.verifyToken;
+    return { ok: p.mode === 'subscribe' && typeof expected === 'string' && typeof p.verifyToken === 'string' && sameString(expected, p.verifyToken) };
+  }
+
+  /**
+   * Call right after a send's provider id is stored: applies, in order, the receipts that arrived
+   * before it. Returns how many moved the message.
+   */
+  applyPending(connectorId: string, externalId: string): Promise<number> {
+    return this.repository.applyPending(connectorId, externalId);
+  }
+
+  /** Right after sends are recorded: applies receipts that arrived before them (usually none: one query). */
+  async applyPendingFor(sent: Array<{ connectorId: string; externalId: string }>): Promise<number> {
+    let applied = 0;
+    for (const pair of await this.repository.pendingAmong(sent)) applied += await this.repository.applyPending(pair.connectorId, pair.externalId);
+    return applied;
+  }
+
+  onApplicationBootstrap(): void {
+    const tick = () => {
+      this.running = this.sweep()
+        .catch((err: Error) => this.logger.warn(`pending receipt sweep failed: ${err.message}`))
+        .finally(() => {
+          this.timer = setTimeout(tick, SWEEP_EVERY_MS);
+        });
+    };
+    this.timer = setTimeout(tick, SWEEP_EVERY_MS);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    clearTimeout(this.timer);
+    await this.running;
+  }
+
+  /** The safety net: applies pending receipts whose message appeared without applyPending (a crash in between), drops expired ones. */
+  async sweep(): Promise<void> {
+    let applied = 0;
+    for (const { connectorId, externalId } of await this.repository.matchedPending(SWEEP_LOOKBACK_MS, SWEEP_BATCH)) {
+      applied += await this.repository.applyPending(connectorId, externalId);
+    }
+    const expired = await this.repository.deleteExpiredPending(PENDING_TTL_MS);
+    if (applied || expired) this.logger.log(`pending receipts: ${applied} applied late, ${expired} expired`);
+  }
+
+  private async record(connectorId: string, receipts: Receipt[]): Promise<void> {
+    for (const receipt of receipts) {
+      if ((await this.repository.apply(connectorId, receipt)) !== 'unknown') continue;
+      await this.repository.keepPending(connectorId, receipt);
+      // The send may have been recorded between the two statements above, its applyPending finding nothing yet.
+      await this.repository.applyPending(connectorId, receipt.externalId);
+    }
+  }
+
+  /** An unknown id and a connector of another type read the same: no such connector. */
+  private async connector(connectorId: string, type: ConnectorType) {
+    const entry = await this.loader.loadById(connectorId);
+    if (entry.entity.type !== type) throw DomainError.notFound('connector');
+    return entry;
+  }
+
+  private async credential(connectorId: string, type: ConnectorType, name: string): Promise<string | undefined> {
+    const value = (await this.connector(connectorId, type)).credentials()[name];
+    return typeof value === 'string' && value !== '' ? value : undefined;
+  }
+}
+
+function sameString(a: string, b: string): boolean {
+  const x = Buffer.from(a, 'utf8');
+  const y = Buffer.from(b, 'utf8');
+  return x.length === y.length && timingSafeEqual(x, y);
+}
