@@ -5,6 +5,7 @@ import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
+import { StatusEvents } from './events/status-events';
 import { AcceptBatcher } from './messages/accept-batcher';
 import { ConnectorDirectory } from './messages/connector-directory';
 import { MessageComposer } from './messages/message-composer';
@@ -26,7 +27,7 @@ import { ReceiptsService } from './receipts/receipts.service';
     ConnectorDirectory,
     OutboxSweeper,
     SendQueues,
-    MessageComposer,
+    MessageComposer, StatusEvents,
     ReceiptsService,
     ReceiptRepository,
     ConnectorRegistry,

@@ -13,6 +13,8 @@ describe('parseConfig', () => {
     expect(config.redisUrl).toBe('redis://127.0.0.1:6379');
     expect(config.connectors).toEqual(['telegram', 'whatsapp', 'twilio', 'smtp']);
     expect(config.encryption.keys.get(1)?.length).toBe(32);
+    expect(config.rateLimitPerSecond).toBe(100);
+    expect(config.idempotencyTtlHours).toBe(24);
   });
 
   it.each([
@@ -22,6 +24,8 @@ describe('parseConfig', () => {
     [{ MESSAGEJS_ENCRYPTION_KEY: Buffer.alloc(16).toString('base64') }, /exactly 32 bytes/],
     [{ CONNECTORS: 'telegram,fax' }, /CONNECTORS must be/],
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
+    [{ RATE_LIMIT_PER_SECOND: '0' }, /RATE_LIMIT_PER_SECOND/],
+    [{ IDEMPOTENCY_TTL_HOURS: '1' }, /IDEMPOTENCY_TTL_HOURS must be at least 24/],
   ])('refuses %j with a one-line reason', (override, reason) => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(reason);
   });

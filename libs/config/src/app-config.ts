@@ -21,6 +21,8 @@ export interface AppConfig {
   outboxSweepIntervalMs: number;
   outboxStaleAfterMs: number;
   shutdownTimeoutMs: number;
+  rateLimitPerSecond: number;
+  idempotencyTtlHours: number;
 }
 
 export class ConfigError extends Error {}
@@ -63,6 +65,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     outboxSweepIntervalMs: dto.OUTBOX_SWEEP_INTERVAL_MS ?? 10_000,
     outboxStaleAfterMs: dto.OUTBOX_STALE_AFTER_MS ?? 60_000,
     shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,
+    rateLimitPerSecond: dto.RATE_LIMIT_PER_SECOND ?? 100,
+    idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
   };
 }
 

@@ -63,4 +63,12 @@ export class EnvDto {
 
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
+
+  /** Requests per second per API key when the project sets no limit of its own. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  RATE_LIMIT_PER_SECOND?: number;
+
+  /** How long a completed Idempotency-Key is remembered; API.md promises at least 24 hours. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24 (API.md)' }) @Max(720)
+  IDEMPOTENCY_TTL_HOURS?: number;
 }

@@ -27,4 +27,19 @@ export interface SendJobData {
 export enum ChangeChannel {
   ApiKeyRevoked = 'apikey.revoked',
   ConnectorChanged = 'connector.changed',
+  /** A project's settings changed or it was deleted (id = project id): drop what was cached from it. */
+  ProjectChanged = 'project.changed',
+}
+
+/** Status changes the dispatcher hands to the webhooks app (one BullMQ queue). */
+export const STATUS_EVENTS_QUEUE = 'webhooks.events' as const;
+export const WEBHOOK_EVENT_TYPES = ['message.queued', 'message.sent', 'message.delivered', 'message.read', 'message.failed'] as const;
+export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
+
+export interface StatusEventData {
+  projectId: string;
+  messageId: string;
+  type: WebhookEventType;
+  /** When the status changed (ISO-8601). */
+  at: string;
 }

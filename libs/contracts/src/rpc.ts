@@ -34,6 +34,8 @@ export interface VerifiedApiKey {
   projectId: string;
   type: 'secret' | 'public';
   allowedOrigins: string[] | null;
+  /** The project's own limit (null: the platform default), cached with the key so limiting costs no lookup. */
+  rateLimitPerSecond: number | null;
 }
 export interface ConnectorView {
   id: string;

@@ -84,6 +84,14 @@ function decodeCursor(cursor: string): [string, string] {
   }
 }
 
+export interface AppliedOutcome {
+  id: string;
+  connectorId: string;
+  externalId: string | null;
+  /** The status after the update (it may not have moved, if a receipt got there first). */
+  status: MessageStatus;
+}
+
 /** What one attempt adds to a message's history, and the status it moves towards. */
 function outcomeEvents(o: AttemptOutcome): { target: MessageStatus; events: MessageEvent[] } {
   if (o.result === 'sent') {
@@ -191,8 +199,8 @@ export class MessageRepository {
    * machine allows (a receipt may already have moved it further); each attempt is always recorded.
    * Returns the messages that were updated, with their connector and provider id.
    */
-  async applyOutcomes(outcomes: AttemptOutcome[]): Promise<Array<{ id: string; connectorId: string; externalId: string | null }>> {
-    const applied: Array<{ id: string; connectorId: string; externalId: string | null }> = [];
+  async applyOutcomes(outcomes: AttemptOutcome[]): Promise<AppliedOutcome[]> {
+    const applied: AppliedOutcome[] = [];
     // One statement may touch a row once: outcomes for the same message go in separate rounds.
     for (const round of roundsWithUniqueIds(outcomes)) {
       const rows = round.map((o) => {
@@ -210,7 +218,7 @@ export class MessageRepository {
           error_message: o.error?.message ?? null,
         };
       });
-      const result: [Array<{ id: string; connector_id: string; external_id: string | null }>, number] = await this.dataSource.query(
+      const result: [Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }>, number] = await this.dataSource.query(
         `UPDATE messages m SET
            status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
            events = m.events || x.events,
@@ -223,10 +231,10 @@ export class MessageRepository {
          FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, project_id uuid, target text, movable text[], events jsonb,
            attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
          WHERE m.id = x.id AND m.project_id = x.project_id AND m.status <> 'failed'
-         RETURNING m.id, m.connector_id, m.external_id`,
+         RETURNING m.id, m.connector_id, m.external_id, m.status`,
         [JSON.stringify(rows)],
       );
-      applied.push(...result[0].map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id })));
+      applied.push(...result[0].map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id, status: r.status })));
     }
     return applied;
   }

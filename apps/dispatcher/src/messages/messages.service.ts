@@ -10,6 +10,7 @@ import {
 } from '@app/contracts';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
+import { StatusEvents } from '../events/status-events';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { MessageComposer } from './message-composer';
 import { MessageRepository } from './message.repository';
@@ -22,6 +23,7 @@ export class MessagesService {
     private readonly repository: MessageRepository,
     private readonly composer: MessageComposer,
     private readonly receipts: ReceiptsService,
+    private readonly events: StatusEvents,
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
@@ -42,6 +44,7 @@ export class MessagesService {
       metadata: cmd.metadata ?? null,
       createdAt,
     });
+    void this.events.emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }]).catch(() => undefined);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 
@@ -59,6 +62,11 @@ export class MessagesService {
     const sent = new Set(outcomes.filter((o) => o.result === 'sent').map((o) => o.messageId));
     const withIds = applied.filter((m) => sent.has(m.id) && m.externalId) as Array<{ connectorId: string; externalId: string }>;
     await this.receipts.applyPendingFor(withIds);
+    const moved = new Map(applied.filter((m) => m.status === 'sent' || m.status === 'failed').map((m) => [m.id, m]));
+    const events = outcomes
+      .filter((o) => o.result !== 'retrying' && moved.get(o.messageId)?.status === (o.result === 'sent' ? 'sent' : 'failed'))
+      .map((o) => ({ projectId: o.projectId, messageId: o.messageId, type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const), at: o.finishedAt }));
+    await this.events.emit(events).catch(() => undefined);
     return { applied: applied.length };
   }
 }
