@@ -264,3 +264,53 @@ describe('per-connector throughput', () => {
     expect(second.at.getTime() - pausedAt).toBeGreaterThanOrEqual(1_500);
   });
 });
+
+describe('retries and dead letters', () => {
+  let platform: Platform;
+  let telegram: TelegramFake;
+  let tenant: Tenant;
+
+  beforeAll(async () => {
+    telegram = await TelegramFake.start();
+    platform = await Platform.start({ env: { SEND_MAX_ATTEMPTS: '3', RETRY_BASE_DELAY_MS: '100' } });
+    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
+  });
+
+  afterAll(async () => {
+    await platform?.stop();
+    await telegram?.close();
+  });
+
+  const settle = (id: string) =>
+    eventually(async () => {
+      const res = await platform.request('GET', `messages/${id}`, { token: tenant.apiKey });
+      return ['sent', 'failed'].includes(res.body.status) ? res.body : undefined;
+    });
+
+  it('gives up after the configured attempts with the last error, records each one, and can be re-driven once per request', async () => {
+    telegram.failNext('500', 3);
+    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '4040', message: 'dead letter', connector: 'telegram' } });
+    const failed = await settle(res.body.id);
+    expect(failed.status).toBe('failed');
+    expect(failed.attempts).toBe(3);
+    expect(failed.error.code).toBe('500');
+    const attempts = failed.events.filter((e: { attempt?: number }) => e.attempt);
+    expect(attempts.map((e: { attempt: number }) => e.attempt)).toEqual([1, 2, 3]);
+    expect(attempts.every((e: { code: string }) => e.code === '500')).toBe(true);
+    expect(telegram.sent.filter((s) => s.text === 'dead letter')).toHaveLength(0);
+
+    const retried = await platform.request('POST', `messages/${res.body.id}/retry`, { token: tenant.apiKey });
+    expect(retried.status).toBe(202);
+    expect(retried.body.status).toBe('queued');
+    const sent = await settle(res.body.id);
+    expect(sent.status).toBe('sent');
+    expect(sent.error).toBeNull();
+    expect(sent.events.some((e: { detail?: string }) => e.detail === 're-queued by a retry request')).toBe(true);
+    expect(telegram.sent.filter((s) => s.text === 'dead letter')).toHaveLength(1);
+
+    const again = await platform.request('POST', `messages/${res.body.id}/retry`, { token: tenant.apiKey });
+    expect(again.status).toBe(409);
+    const stranger = await createTenant(platform);
+    expect((await platform.request('POST', `messages/${res.body.id}/retry`, { token: stranger.apiKey })).status).toBe(404);
+  });
+});

@@ -31,6 +31,7 @@ const ROUTES: Array<[string, string, string | null]> = [
   ['post', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages/{messageId}', 'apiKey'],
+  ['post', '/api/v1/messages/{messageId}/retry', 'apiKey'],
   ['post', '/api/v1/callbacks/twilio/{connectorId}', null],
   ['get', '/api/v1/callbacks/whatsapp/{connectorId}', null],
   ['post', '/api/v1/callbacks/whatsapp/{connectorId}', null],

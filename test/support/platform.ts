@@ -67,6 +67,7 @@ export class Platform {
       OUTBOX_SWEEP_INTERVAL_MS: '1000',
       OUTBOX_STALE_AFTER_MS: '5000',
       SHUTDOWN_TIMEOUT_MS: '5000',
+      RETRY_BASE_DELAY_MS: '300',
       ...extraEnv,
     };
   }

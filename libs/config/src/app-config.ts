@@ -18,6 +18,9 @@ export interface AppConfig {
   apiKeyCacheTtlMs: number;
   workerConcurrency: number;
   sendMaxAttempts: number;
+  /** Retry n waits a random time in [0, min(max, base·4^(n-1))]: with the defaults, 8 attempts spread over about a day. */
+  retryBaseDelayMs: number;
+  retryMaxDelayMs: number;
   outboxSweepIntervalMs: number;
   outboxStaleAfterMs: number;
   shutdownTimeoutMs: number;
@@ -62,6 +65,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     apiKeyCacheTtlMs: dto.API_KEY_CACHE_TTL_MS ?? 60_000,
     workerConcurrency: dto.WORKER_CONCURRENCY ?? 50,
     sendMaxAttempts: dto.SEND_MAX_ATTEMPTS ?? 8,
+    retryBaseDelayMs: dto.RETRY_BASE_DELAY_MS ?? 60_000,
+    retryMaxDelayMs: dto.RETRY_MAX_DELAY_MS ?? 86_400_000,
     outboxSweepIntervalMs: dto.OUTBOX_SWEEP_INTERVAL_MS ?? 10_000,
     outboxStaleAfterMs: dto.OUTBOX_STALE_AFTER_MS ?? 60_000,
     shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,

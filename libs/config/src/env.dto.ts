@@ -55,6 +55,12 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
   SEND_MAX_ATTEMPTS?: number;
 
+  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400_000)
+  RETRY_BASE_DELAY_MS?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(7 * 86_400_000)
+  RETRY_MAX_DELAY_MS?: number;
+
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS?: number;
 

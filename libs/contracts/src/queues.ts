@@ -7,6 +7,11 @@ export function connectorQueueName(type: ConnectorType): `connector.${ConnectorT
 
 export const SEND_JOB = 'send' as const;
 
+/** The message id, so re-adding a queued message is a no-op; a re-drive is a new job of its own. */
+export function sendJobId(messageId: string, redrives = 0): string {
+  return redrives > 0 ? `${messageId}.r${redrives}` : messageId;
+}
+
 /** The data of a `send` job: everything one provider call needs, so the worker does not read the row. */
 export interface SendJobData {
   projectId: string;
@@ -17,6 +22,8 @@ export interface SendJobData {
   subject?: string;
   /** For WhatsApp: send this approved template instead of free text. */
   whatsappTemplate?: import('./message.types').WhatsAppTemplateSend;
+  /** How many times the message was re-driven after failing (POST /messages/:id/retry); part of the job id. */
+  redrives?: number;
   /** Set by the outbox sweep: the job may duplicate one that already ran, so the worker checks the row first. */
   recovered?: boolean;
   /** Set when a provider call succeeded but the dispatcher could not be told yet, so a re-run never sends twice. */

@@ -90,6 +90,7 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc {
   'messages.accept': { payload: SendMessageCommand; reply: AcceptedMessage };
   'messages.list': { payload: ListMessagesQuery; reply: MessagePage };
   'messages.get': { payload: { projectId: string; messageId: string }; reply: MessageWithEvents };
+  'messages.retry': { payload: { projectId: string; messageId: string }; reply: MessageWithEvents };
   /** Workers report attempts in small batches: one round trip and one UPDATE for many sends. */
   'messages.recordAttempts': { payload: { outcomes: AttemptOutcome[] }; reply: { applied: number } };
 }
@@ -124,6 +125,7 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'messages.list': 'dispatcher',
   'messages.get': 'dispatcher',
   'messages.recordAttempts': 'dispatcher',
+  'messages.retry': 'dispatcher',
   ...TEMPLATE_RPC_OWNERS,
   ...RECEIPT_RPC_OWNERS,
 };

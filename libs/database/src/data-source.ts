@@ -11,9 +11,10 @@ import { Initial1764057600000 } from './migrations/1764057600000-Initial';
 import { Templates1764144000000 } from './migrations/1764144000000-Templates';
 import { ReceiptLookup1764230400000 } from './migrations/1764230400000-ReceiptLookup';
 import { MessageWhatsAppTemplate1764316800000 } from './migrations/1764316800000-MessageWhatsAppTemplate';
+import { MessageRedrives1764360000000 } from './migrations/1764360000000-MessageRedrives';
 
 export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity, PendingReceiptEntity];
-export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000];
+export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000, MessageRedrives1764360000000];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

@@ -38,6 +38,12 @@ export class PrefixedRedisClient extends ClientRedis {
   override getReplyPattern(pattern: string): string {
     return `${this.channelPrefix}:${pattern}.reply`;
   }
+
+  /** Whether both connections are up: if not, a request would only sit in ioredis's offline queue. */
+  isReady(): boolean {
+    const self = this as unknown as { pubClient?: { status: string } | null; subClient?: { status: string } | null };
+    return self.pubClient?.status === 'ready' && self.subClient?.status === 'ready';
+  }
 }
 
 /** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */

@@ -26,6 +26,11 @@ export class RpcClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   async send<P extends RpcPattern>(pattern: P, payload: RpcPayload<P>, timeoutMs = 10_000): Promise<RpcReply<P>> {
+    // Fail fast (503) while Redis is down instead of queueing the request until it returns.
+    if (!this.client.isReady()) {
+      await this.client.connect().catch(() => undefined);
+      if (!this.client.isReady()) throw new DomainError(ErrorCode.Unavailable, 'Redis is unavailable');
+    }
     try {
       return await firstValueFrom(this.client.send<RpcReply<P>, RpcPayload<P>>(pattern, payload).pipe(timeout(timeoutMs)));
     } catch (err) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData } from '@app/contracts';
+import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { redisOptionsFromUrl } from './prefixed-redis';
 
@@ -36,9 +36,9 @@ export class SendQueues implements OnApplicationShutdown {
     return queue;
   }
 
-  jobOptions(messageId: string): JobsOptions {
+  jobOptions(data: SendJobData): JobsOptions {
     return {
-      jobId: messageId,
+      jobId: sendJobId(data.messageId, data.redrives),
       attempts: this.config.sendMaxAttempts,
       backoff: { type: 'provider' },
       removeOnComplete: { age: 3600, count: 50_000 },
@@ -48,7 +48,7 @@ export class SendQueues implements OnApplicationShutdown {
 
   async addMany(type: ConnectorType, jobs: SendJobData[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data.messageId) })));
+    await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data) })));
   }
 
   /** Waiting + delayed + active jobs per connector type, for the queue depth gauge. */

@@ -241,9 +241,9 @@ export class MessageRepository {
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
   async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
-    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null }> =
+    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null; redrives: number }> =
       await this.dataSource.query(
-        `SELECT id, project_id, connector_id, connector_type, "to", body, subject, whatsapp_template FROM messages
+        `SELECT id, project_id, connector_id, connector_type, "to", body, subject, whatsapp_template, redrives FROM messages
          WHERE status IN ('queued', 'sending')
            AND ((enqueued_at IS NULL AND created_at < now() - $1 * interval '1 millisecond')
              OR updated_at < now() - $2 * interval '1 millisecond')
@@ -260,9 +260,42 @@ export class MessageRepository {
         text: r.body,
         ...(r.subject ? { subject: r.subject } : {}),
         ...(r.whatsapp_template ? { whatsappTemplate: r.whatsapp_template } : {}),
+        ...(r.redrives ? { redrives: r.redrives } : {}),
         recovered: true,
       },
     }));
+  }
+
+  /**
+   * Re-drives a failed message: back to queued with a fresh attempt budget, recorded as an event.
+   * Returns the job to queue, or null when the message is not failed (or not this project's).
+   */
+  async redrive(projectId: string, id: string): Promise<{ type: MessageEntity['connectorType']; job: SendJobData } | null> {
+    const at = new Date().toISOString();
+    const event: MessageEvent[] = [{ status: 'queued', at, detail: 're-queued by a retry request' }];
+    const [rows]: [Array<{ connector_type: MessageEntity['connectorType']; connector_id: string; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null; redrives: number }>, number] =
+      await this.dataSource.query(
+        `UPDATE messages SET status = 'queued', redrives = redrives + 1, error_code = NULL, error_message = NULL,
+           events = events || $3::jsonb, updated_at = now(), enqueued_at = now()
+         WHERE project_id = $1 AND id = $2 AND status = 'failed'
+         RETURNING connector_type, connector_id, "to", body, subject, whatsapp_template, redrives`,
+        [projectId, id, JSON.stringify(event)],
+      );
+    if (rows.length === 0) return null;
+    const r = rows[0];
+    return {
+      type: r.connector_type,
+      job: {
+        projectId,
+        messageId: id,
+        connectorId: r.connector_id,
+        to: r.to,
+        text: r.body,
+        ...(r.subject ? { subject: r.subject } : {}),
+        ...(r.whatsapp_template ? { whatsappTemplate: r.whatsapp_template } : {}),
+        redrives: r.redrives,
+      },
+    };
   }
 
   /** Pushes updated_at forward so a re-queued message is not swept again at once. */

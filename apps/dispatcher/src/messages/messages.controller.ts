@@ -23,6 +23,11 @@ export class MessagesController {
     return this.messages.get(p.projectId, p.messageId);
   }
 
+  @Rpc('messages.retry')
+  retry(@Payload() p: RpcPayload<'messages.retry'>): Promise<RpcReply<'messages.retry'>> {
+    return this.messages.retry(p.projectId, p.messageId);
+  }
+
   @Rpc('messages.recordAttempts')
   recordAttempts(@Payload() p: RpcPayload<'messages.recordAttempts'>): Promise<RpcReply<'messages.recordAttempts'>> {
     return this.messages.recordAttempts(p.outcomes);

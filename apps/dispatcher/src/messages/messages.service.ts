@@ -3,6 +3,8 @@ import { Injectable } from '@nestjs/common';
 import {
   AcceptedMessage,
   AttemptOutcome,
+  DomainError,
+  ErrorCode,
   ListMessagesQuery,
   MessagePage,
   MessageWithEvents,
@@ -10,6 +12,7 @@ import {
 } from '@app/contracts';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
+import { SendQueues } from '@app/transport';
 import { StatusEvents } from '../events/status-events';
 import { ReceiptsService } from '../receipts/receipts.service';
 import { MessageComposer } from './message-composer';
@@ -24,6 +27,7 @@ export class MessagesService {
     private readonly composer: MessageComposer,
     private readonly receipts: ReceiptsService,
     private readonly events: StatusEvents,
+    private readonly queues: SendQueues,
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
@@ -53,6 +57,19 @@ export class MessagesService {
   }
 
   get(projectId: string, messageId: string): Promise<MessageWithEvents> {
+    return this.repository.get(projectId, messageId);
+  }
+
+  /** POST /messages/:id/retry: a failed message gets one more round of attempts (409 unless failed). */
+  async retry(projectId: string, messageId: string): Promise<MessageWithEvents> {
+    const redriven = await this.repository.redrive(projectId, messageId);
+    if (!redriven) {
+      const current = await this.repository.get(projectId, messageId);
+      throw new DomainError(ErrorCode.Conflict, `only a failed message can be retried; this one is ${current.status}`);
+    }
+    // The row is committed as queued first: if this hand-off is lost, the outbox sweep re-queues it.
+    await this.queues.addMany(redriven.type, [redriven.job]).catch(() => undefined);
+    void this.events.emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }]).catch(() => undefined);
     return this.repository.get(projectId, messageId);
   }
 

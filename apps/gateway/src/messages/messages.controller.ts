@@ -53,6 +53,15 @@ export class MessagesController {
     return this.rpc.send('messages.get', { projectId, messageId });
   }
 
+  @Post(':messageId/retry')
+  @HttpCode(202)
+  @ApiOperation({ operationId: 'retryMessage', summary: 'Send a failed message again (one more round of attempts)' })
+  @ApiResponse({ status: 202, type: MessageWithEventsDto })
+  async retry(@CurrentAuth() auth: AuthContext, @UuidParam('messageId') messageId: string, @Query() query: ProjectQueryDto): Promise<MessageWithEventsDto> {
+    const projectId = await this.projectOf(auth, query.projectId);
+    return this.rpc.send('messages.retry', { projectId, messageId });
+  }
+
   /** An API key carries its project; a JWT must name one the user owns. */
   private async projectOf(auth: AuthContext, named: string | undefined): Promise<string> {
     if (auth.kind === 'apiKey') {

@@ -1,6 +1,7 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { AttemptOutcome, DomainError, ErrorCode, SendJobData } from '@app/contracts';
 import { ConnectorLoader, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
 import { ConnectorThrottle } from './connector-throttle';
@@ -37,6 +38,7 @@ export class SendProcessor {
 
   constructor(
     @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly loader: ConnectorLoader,
     private readonly reporter: OutcomeReporter,
     private readonly metrics: SendMetrics,
@@ -77,7 +79,7 @@ export class SendProcessor {
         outcome = { ...base, finishedAt: new Date().toISOString(), result: 'failed', error };
         this.metrics.failed(connectorType);
       } else {
-        const delayMs = failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1);
+        const delayMs = failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1, this.config.retryBaseDelayMs, this.config.retryMaxDelayMs);
         if (failure.kind === 'rateLimited' && failure.retryAfterMs) {
           // The provider's wait applies to the whole connector, not only this message.
           const { entity } = await this.loader.load(data.projectId, data.connectorId);

@@ -25,6 +25,8 @@ export class MessageEntity {
   @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode: string | null;
   @Column({ name: 'error_message', type: 'text', nullable: true }) errorMessage: string | null;
   @Column({ type: 'int', default: 0 }) attempts: number;
+  /** Times a failed message was sent again on request (POST /messages/:id/retry). */
+  @Column({ type: 'int', default: 0 }) redrives: number;
   /** The status history, oldest first, appended to atomically with each move. */
   @Column({ type: 'jsonb' }) events: MessageEvent[];
   @Column({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
