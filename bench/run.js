@@ -467,6 +467,7 @@ const MESSAGEJS_ENV_KEYS = [
   'NODE_ENV', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'JWT_SECRET', 'MESSAGEJS_ENCRYPTION_KEY',
   'MESSAGEJS_ENCRYPTION_KEY_VERSION', 'MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS', 'CONNECTORS', 'PUBLIC_URL', 'API_KEY_CACHE_TTL_MS',
   'WORKER_CONCURRENCY', 'SEND_MAX_ATTEMPTS', 'OUTBOX_SWEEP_INTERVAL_MS', 'OUTBOX_STALE_AFTER_MS', 'SHUTDOWN_TIMEOUT_MS',
+  'RATE_LIMIT_PER_SECOND', 'IDEMPOTENCY_TTL_HOURS',
 ];
 
 function baseEnv() {
@@ -514,6 +515,9 @@ async function startMessageJs(stubUrl) {
   const email = `bench-${RUN_ID}-${randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@example.com`;
   const { accessToken } = await callUntil('POST', `${base}/api/v1/auth/signup`, { body: { email, password: randomToken(24) } }, 201);
   const project = await callUntil('POST', `${base}/api/v1/projects`, { token: accessToken, body: { name: 'bench' } }, 201);
+  // One key carries the whole load: at the default 100/s per key the run would measure 429s. The API's
+  // maximum keeps the limiter on the hot path (one Redis round trip per request) without refusing any.
+  await callUntil('PATCH', `${base}/api/v1/projects/${project.id}`, { token: accessToken, body: { rateLimitPerSecond: 10000 } }, 200);
   const botToken = `123456:${randomToken(35)}`;
   await callUntil('POST', `${base}/api/v1/projects/${project.id}/connectors`, {
     token: accessToken,

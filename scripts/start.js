@@ -8,7 +8,7 @@
  *   2. database  DATABASE_URL when set (must answer), else an embedded PostgreSQL in <data>/postgres
  *   3. redis     REDIS_URL (default redis://127.0.0.1:6379) when it answers PING, else a redis-server
  *                child process when one is installed
- *   4. migrations, then the four apps, then a banner once the gateway's /readyz answers 200
+ *   4. migrations, then the five apps, then a banner once the gateway's /readyz answers 200
  *   5. SIGINT/SIGTERM: apps first (they drain), then PostgreSQL and Redis; exit 0
  *
  * <data> is MESSAGEJS_DATA_DIR, default <repo>/.data.
@@ -29,7 +29,7 @@ const path = require('node:path');
 const readline = require('node:readline');
 
 const ROOT = path.resolve(__dirname, '..');
-const APPS = ['management', 'dispatcher', 'worker', 'gateway'];
+const APPS = ['management', 'dispatcher', 'worker', 'webhooks', 'gateway'];
 const SUPERVISOR_FLAG = '--supervisor';
 
 const PG_FIRST_PORT = 54329;

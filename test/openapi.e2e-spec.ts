@@ -28,6 +28,12 @@ const ROUTES: Array<[string, string, string | null]> = [
   ['get', '/api/v1/projects/{projectId}/templates/{templateId}', 'jwt'],
   ['patch', '/api/v1/projects/{projectId}/templates/{templateId}', 'jwt'],
   ['delete', '/api/v1/projects/{projectId}/templates/{templateId}', 'jwt'],
+  ['post', '/api/v1/projects/{projectId}/webhooks', 'jwt'],
+  ['get', '/api/v1/projects/{projectId}/webhooks', 'jwt'],
+  ['get', '/api/v1/projects/{projectId}/webhooks/{webhookId}', 'jwt'],
+  ['patch', '/api/v1/projects/{projectId}/webhooks/{webhookId}', 'jwt'],
+  ['delete', '/api/v1/projects/{projectId}/webhooks/{webhookId}', 'jwt'],
+  ['get', '/api/v1/projects/{projectId}/webhooks/{webhookId}/deliveries', 'jwt'],
   ['post', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages/{messageId}', 'apiKey'],
@@ -73,11 +79,13 @@ describe('OpenAPI document', () => {
     else expect(schemes).toEqual([]);
   });
 
-  it('documents the 202 of a send and the write-only connector credentials', () => {
+  it('documents the 202 of a send, the write-only connector credentials and the show-once secrets', () => {
     expect(document.paths['/api/v1/messages'].post.responses['202']).toBeDefined();
     const connector = document.components.schemas.ConnectorDto;
     expect(Object.keys(connector.properties)).not.toContain('credentials');
     expect(document.components.schemas.CreatedApiKeyDto.properties.key).toBeDefined();
+    expect(Object.keys(document.components.schemas.WebhookDto.properties)).not.toContain('secret');
+    expect(document.components.schemas.CreatedWebhookDto.properties.secret).toBeDefined();
   });
 
   it('serves Swagger UI at /docs', async () => {

@@ -71,7 +71,7 @@ describe('operations', () => {
     });
 
     it('exits 0 on SIGTERM, every app', async () => {
-      for (const app of ['gateway', 'worker', 'dispatcher', 'management'] as const) {
+      for (const app of ['gateway', 'webhooks', 'worker', 'dispatcher', 'management'] as const) {
         expect([app, await platform.terminate(app)]).toEqual([app, 0]);
       }
     });

@@ -6,14 +6,15 @@ import Redis from 'ioredis';
 import { Client } from 'pg';
 import { createSuiteDatabase, databaseUrl, dropDatabase, redisUrl } from './databases';
 
-export type AppName = 'management' | 'dispatcher' | 'worker' | 'gateway';
-export const APPS: AppName[] = ['management', 'dispatcher', 'worker', 'gateway'];
+export type AppName = 'management' | 'dispatcher' | 'worker' | 'webhooks' | 'gateway';
+export const APPS: AppName[] = ['management', 'dispatcher', 'worker', 'webhooks', 'gateway'];
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const READY_LINE: Record<AppName, RegExp> = {
   management: /Nest microservice successfully started/,
   dispatcher: /Nest microservice successfully started/,
   worker: /consuming connector\./,
+  webhooks: /consuming webhooks\.events/,
   gateway: /Nest application successfully started/,
 };
 
@@ -36,7 +37,7 @@ export async function freePort(): Promise<number> {
 }
 
 /**
- * The real platform for one suite: the four built apps as child processes, on a database copied from
+ * The real platform for one suite: the five built apps as child processes, on a database copied from
  * the migrated template and a Redis prefix of its own. Everything the apps print is kept, so a test
  * can assert that no secret ever reached a log line.
  */
@@ -72,9 +73,16 @@ export class Platform {
     };
   }
 
-  static async start(options: { env?: Record<string, string>; apps?: AppName[] } = {}): Promise<Platform> {
+  /** `databasePort`: the apps reach PostgreSQL through this port instead (a proxy a test can cut). */
+  static async start(options: { env?: Record<string, string>; apps?: AppName[]; databasePort?: number } = {}): Promise<Platform> {
     const database = await createSuiteDatabase();
-    const platform = new Platform(database, `t${randomBytes(5).toString('hex')}`, await freePort(), options.env ?? {});
+    const env = { ...(options.env ?? {}) };
+    if (options.databasePort) {
+      const url = new URL(databaseUrl(database));
+      url.port = String(options.databasePort);
+      env.DATABASE_URL = url.toString();
+    }
+    const platform = new Platform(database, `t${randomBytes(5).toString('hex')}`, await freePort(), env);
     platform.db = new Client({ connectionString: databaseUrl(database) });
     await platform.db.connect();
     await Promise.all((options.apps ?? APPS).map((app) => platform.startApp(app)));
@@ -157,7 +165,8 @@ export class Platform {
     await Promise.all([...this.processes.keys()].map((app) => this.terminate(app, 10_000)));
     await this.db?.end().catch(() => undefined);
     await dropDatabase(this.database).catch(() => undefined);
-    const redis = new Redis(redisUrl());
+    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+    redis.on('error', () => undefined);
     try {
       let cursor = '0';
       do {
@@ -165,6 +174,8 @@ export class Platform {
         cursor = next;
         if (keys.length) await redis.del(...keys);
       } while (cursor !== '0');
+    } catch {
+      /* a suite that stopped its own Redis has nothing left to clean */
     } finally {
       redis.disconnect();
     }

@@ -13,9 +13,14 @@ import { ProjectAccess } from './auth/project-access';
 import { GatewayMetrics } from './health/gateway.metrics';
 import { HealthController } from './health/health.controller';
 import { ProblemFilter } from './http/problem.filter';
+import { IdempotencyService } from './idempotency/idempotency.service';
+import { IdempotencyStore } from './idempotency/idempotency.store';
 import { MessagesController } from './messages/messages.controller';
 import { ProjectsController } from './projects/projects.controller';
+import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { RateLimiter } from './rate-limit/rate-limiter';
 import { TemplatesController } from './templates/templates.controller';
+import { WebhooksController } from './webhooks/webhooks.controller';
 
 @Module({
   imports: [
@@ -27,7 +32,7 @@ import { TemplatesController } from './templates/templates.controller';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
     }),
   ],
-  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, MessagesController, CallbacksController],
+  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, WebhooksController, MessagesController, CallbacksController],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
     ProblemFilter,
@@ -37,6 +42,10 @@ import { TemplatesController } from './templates/templates.controller';
     ProjectAccess,
     GatewayMetrics,
     SendQueues,
+    RateLimiter,
+    RateLimitGuard,
+    IdempotencyStore,
+    IdempotencyService,
   ],
 })
 export class GatewayModule {}

@@ -17,6 +17,8 @@ import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
 import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
+import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
   imports: [
@@ -29,7 +31,7 @@ import { TemplatesService } from './templates/templates.service';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
     }),
   ],
-  controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController, TemplatesController],
-  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, TemplatesService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
+  controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController, TemplatesController, WebhooksController],
+  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, TemplatesService, WebhooksService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
 })
 export class ManagementModule {}

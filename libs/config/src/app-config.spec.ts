@@ -15,6 +15,8 @@ describe('parseConfig', () => {
     expect(config.encryption.keys.get(1)?.length).toBe(32);
     expect(config.rateLimitPerSecond).toBe(100);
     expect(config.idempotencyTtlHours).toBe(24);
+    expect(config.webhookAllowPrivate).toBe(false);
+    expect(config.webhookRetryScale).toBe(1);
   });
 
   it.each([
@@ -26,8 +28,17 @@ describe('parseConfig', () => {
     [{ LOG_LEVEL: 'loud' }, /LOG_LEVEL/],
     [{ RATE_LIMIT_PER_SECOND: '0' }, /RATE_LIMIT_PER_SECOND/],
     [{ IDEMPOTENCY_TTL_HOURS: '1' }, /IDEMPOTENCY_TTL_HOURS must be at least 24/],
+    [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, /WEBHOOK_ALLOW_PRIVATE must be true or false/],
+    [{ WEBHOOK_RETRY_SCALE: 'fast' }, /WEBHOOK_RETRY_SCALE must be a number/],
+    [{ WEBHOOK_RETRY_SCALE: '0' }, /WEBHOOK_RETRY_SCALE/],
   ])('refuses %j with a one-line reason', (override, reason) => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(reason);
+  });
+
+  it('reads the webhook settings tests and local development use', () => {
+    const config = parseConfig({ ...base, WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_SCALE: '0.001' });
+    expect(config.webhookAllowPrivate).toBe(true);
+    expect(config.webhookRetryScale).toBe(0.001);
   });
 
   it('names a missing required variable', () => {

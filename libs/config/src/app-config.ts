@@ -26,6 +26,10 @@ export interface AppConfig {
   shutdownTimeoutMs: number;
   rateLimitPerSecond: number;
   idempotencyTtlHours: number;
+  /** Webhook endpoints may resolve to loopback, private or link-local addresses (off unless WEBHOOK_ALLOW_PRIVATE=true). */
+  webhookAllowPrivate: boolean;
+  /** Factor applied to the webhook retry schedule. */
+  webhookRetryScale: number;
 }
 
 export class ConfigError extends Error {}
@@ -72,6 +76,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,
     rateLimitPerSecond: dto.RATE_LIMIT_PER_SECOND ?? 100,
     idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
+    webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
+    webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
   };
 }
 

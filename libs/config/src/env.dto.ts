@@ -1,5 +1,5 @@
 import { Transform } from 'class-transformer';
-import { IsBase64, IsIn, IsInt, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
+import { IsBase64, IsIn, IsInt, IsNumber, IsOptional, IsString, IsUrl, Matches, Max, Min, MinLength } from 'class-validator';
 
 const toInt = ({ value }: { value: unknown }) => (value === undefined || value === '' ? undefined : Number(value));
 
@@ -77,4 +77,13 @@ export class EnvDto {
   /** How long a completed Idempotency-Key is remembered; API.md promises at least 24 hours. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24 (API.md)' }) @Max(720)
   IDEMPOTENCY_TTL_HOURS?: number;
+
+  /** Lets webhook endpoints resolve to loopback, private and link-local addresses (local development and tests only). */
+  @IsOptional() @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
+
+  /** Multiplies the webhook retry schedule (5 s … 24 h); tests shrink it to see retries at once. */
+  // class-validator reports the bottom decorator first: "must be a number" before the range.
+  @IsOptional() @Transform(toInt) @Min(0.0001) @Max(100) @IsNumber({}, { message: 'WEBHOOK_RETRY_SCALE must be a number' })
+  WEBHOOK_RETRY_SCALE?: number;
 }

@@ -8,3 +8,4 @@ export * from './rpc-owners';
 export * from './template';
 export * from './templates.rpc';
 export * from './receipts.rpc';
+export * from './webhooks.rpc';

@@ -36,10 +36,13 @@ export enum ChangeChannel {
   ConnectorChanged = 'connector.changed',
   /** A project's settings changed or it was deleted (id = project id): drop what was cached from it. */
   ProjectChanged = 'project.changed',
+  /** A project's webhook endpoints changed (id = project id): drop its cached subscriptions. */
+  WebhooksChanged = 'webhooks.changed',
 }
 
 /** Status changes the dispatcher hands to the webhooks app (one BullMQ queue). */
 export const STATUS_EVENTS_QUEUE = 'webhooks.events' as const;
+export const STATUS_EVENT_JOB = 'status' as const;
 export const WEBHOOK_EVENT_TYPES = ['message.queued', 'message.sent', 'message.delivered', 'message.read', 'message.failed'] as const;
 export type WebhookEventType = (typeof WEBHOOK_EVENT_TYPES)[number];
 

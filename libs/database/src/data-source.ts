@@ -7,14 +7,17 @@ import { ProjectEntity } from './entities/project.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
 import { TemplateEntity } from './entities/template.entity';
 import { UserEntity } from './entities/user.entity';
+import { WebhookDeliveryEntity } from './entities/webhook-delivery.entity';
+import { WebhookEndpointEntity } from './entities/webhook-endpoint.entity';
 import { Initial1764057600000 } from './migrations/1764057600000-Initial';
 import { Templates1764144000000 } from './migrations/1764144000000-Templates';
 import { ReceiptLookup1764230400000 } from './migrations/1764230400000-ReceiptLookup';
 import { MessageWhatsAppTemplate1764316800000 } from './migrations/1764316800000-MessageWhatsAppTemplate';
 import { MessageRedrives1764360000000 } from './migrations/1764360000000-MessageRedrives';
+import { Webhooks1764403200000 } from './migrations/1764403200000-Webhooks';
 
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity, PendingReceiptEntity];
-export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000, MessageRedrives1764360000000];
+export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity, PendingReceiptEntity, WebhookEndpointEntity, WebhookDeliveryEntity];
+export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000, MessageRedrives1764360000000, Webhooks1764403200000];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

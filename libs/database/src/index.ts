@@ -8,3 +8,7 @@ export * from './entities/project.entity';
 export * from './entities/refresh-token.entity';
 export * from './entities/template.entity';
 export * from './entities/user.entity';
+export * from './entities/webhook-delivery.entity';
+export * from './entities/webhook-endpoint.entity';
+export * from './message-view';
+export * from './page-cursor';

@@ -33,6 +33,11 @@ export function applyCommonBootstrap(app: INestApplicationContext): void {
       () => process.exit(1),
     );
   };
+  // A dependency blip (Redis or PostgreSQL dropping a connection) can reject a promise deep inside a
+  // library; that must be logged, not take the process down with every in-flight request.
+  process.on('unhandledRejection', (reason) => {
+    new NestLogger('Process').error(`unhandled rejection: ${reason instanceof Error ? reason.message : String(reason)}`);
+  });
   process.once('SIGTERM', shutdown);
   process.once('SIGINT', shutdown);
 }

@@ -7,3 +7,4 @@ export * from './transport.module';
 export * from './rpc.decorator';
 export * from './microservice.bootstrap';
 export * from './send-queues';
+export * from './outbound-address';

@@ -17,6 +17,11 @@ export class PrefixedRedisServer extends ServerRedis {
     return `${this.channelPrefix}:${pattern}`;
   }
 
+  /** Nest gives up after `retryAttempts`; a platform process must instead reconnect for as long as it runs. */
+  override createRetryStrategy(times: number): number | undefined {
+    return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
+  }
+
   override getHandlerByPattern(channel: string) {
     const prefix = `${this.channelPrefix}:`;
     return super.getHandlerByPattern(channel.startsWith(prefix) ? channel.slice(prefix.length) : channel);
@@ -39,11 +44,19 @@ export class PrefixedRedisClient extends ClientRedis {
     return `${this.channelPrefix}:${pattern}.reply`;
   }
 
+  override createRetryStrategy(times: number): number | undefined {
+    return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
+  }
+
   /** Whether both connections are up: if not, a request would only sit in ioredis's offline queue. */
   isReady(): boolean {
     const self = this as unknown as { pubClient?: { status: string } | null; subClient?: { status: string } | null };
     return self.pubClient?.status === 'ready' && self.subClient?.status === 'ready';
   }
+}
+
+function reconnectDelay(times: number): number {
+  return Math.min(times * 200, 2_000);
 }
 
 /** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */

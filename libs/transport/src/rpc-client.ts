@@ -13,7 +13,9 @@ export class RpcClient implements OnModuleInit, OnApplicationShutdown {
     this.client = new PrefixedRedisClient(config.redisPrefix, {
       ...redisOptionsFromUrl(config.redisUrl),
       retryStrategy: (times: number) => Math.min(times * 200, 2_000),
-      maxRetriesPerRequest: 1,
+      // Requests wait for a reconnect instead of failing inside Nest, where nothing would catch them;
+      // send() refuses up front (503) while Redis is down.
+      maxRetriesPerRequest: null,
     });
   }
 

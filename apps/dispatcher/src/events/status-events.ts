@@ -1,13 +1,78 @@
-import { Injectable } from '@nestjs/common';
-import { StatusEventData } from '@app/contracts';
+import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { JobsOptions, Queue } from 'bullmq';
+import { DataSource } from 'typeorm';
+import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
+
+const TTL_MS = 30_000;
+/** Enough for every active project; beyond it the oldest entry goes (it is only a cache). */
+const MAX_CACHED_PROJECTS = 50_000;
+
+/**
+ * The same change reported twice (a worker re-sending its outcome) has the same time, so it collapses
+ * into one job; a re-drive's second `queued` is a new change with a new time and is kept.
+ */
+function jobOptions(e: StatusEventData): JobsOptions {
+  return {
+    jobId: `${e.messageId}.${e.type}.${Date.parse(e.at)}`,
+    attempts: 5,
+    backoff: { type: 'exponential', delay: 1_000 },
+    removeOnComplete: { age: 3_600 },
+    removeOnFail: { age: 7 * 24 * 3_600 },
+  };
+}
 
 /**
  * Hands status changes to the webhooks app. Called after the change is committed; a lost event
- * costs a webhook, never a message. (Delivery queue and the projects-with-endpoints filter: webhooks feature.)
+ * costs a webhook, never a message. Projects without an enabled endpoint for the event are skipped
+ * without touching the database: which event types each project wants is cached (30 s, dropped at once
+ * when its endpoints change), so the accept path pays nothing for webhooks it does not have.
  */
 @Injectable()
-export class StatusEvents {
+export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
+  private readonly wanted = new Map<string, { at: number; types: Promise<ReadonlySet<WebhookEventType>> }>();
+  private readonly queue: Queue<StatusEventData>;
+
+  constructor(
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) config: AppConfig,
+    private readonly changes: ChangeFeed,
+  ) {
+    this.queue = new Queue<StatusEventData>(STATUS_EVENTS_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
+    this.queue.on('error', () => undefined);
+  }
+
+  async onModuleInit(): Promise<void> {
+    const drop = (projectId: string) => void this.wanted.delete(projectId);
+    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop);
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop);
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    await this.queue.close().catch(() => undefined);
+  }
+
   async emit(events: StatusEventData[]): Promise<void> {
-    void events;
+    const kept: StatusEventData[] = [];
+    for (const e of events) if ((await this.typesWanted(e.projectId)).has(e.type)) kept.push(e);
+    if (kept.length === 0) return;
+    await this.queue.addBulk(kept.map((data) => ({ name: STATUS_EVENT_JOB, data, opts: jobOptions(data) })));
+  }
+
+  /** The event types the project's enabled endpoints subscribe to; an empty set for most projects. */
+  private typesWanted(projectId: string): Promise<ReadonlySet<WebhookEventType>> {
+    const hit = this.wanted.get(projectId);
+    if (hit && Date.now() - hit.at < TTL_MS) return hit.types;
+    this.wanted.delete(projectId);
+    if (this.wanted.size >= MAX_CACHED_PROJECTS) this.wanted.delete(this.wanted.keys().next().value as string);
+    const types = this.dataSource
+      .query(`SELECT DISTINCT unnest(events) AS type FROM webhook_endpoints WHERE project_id = $1 AND disabled_at IS NULL`, [projectId])
+      .then((rows: Array<{ type: WebhookEventType }>): ReadonlySet<WebhookEventType> => new Set(rows.map((r) => r.type)));
+    const entry = { at: Date.now(), types };
+    // A failed lookup is not cached: the next event asks again.
+    types.catch(() => this.wanted.get(projectId) === entry && this.wanted.delete(projectId));
+    this.wanted.set(projectId, entry);
+    return types;
   }
 }

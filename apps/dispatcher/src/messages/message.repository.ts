@@ -7,13 +7,12 @@ import {
   MessageEvent,
   MessagePage,
   MessageStatus,
-  MessageView,
   MessageWithEvents,
   SendJobData,
   statusesThatCanMoveTo,
   WhatsAppTemplateSend,
 } from '@app/contracts';
-import { MessageEntity } from '@app/database';
+import { decodePageCursor, encodePageCursor, MESSAGE_VIEW_COLUMNS, MessageEntity, MessageViewRow, toMessageView } from '@app/database';
 
 export interface NewMessage {
   id: string;
@@ -26,62 +25,6 @@ export interface NewMessage {
   metadata: Record<string, string> | null;
   whatsappTemplate: WhatsAppTemplateSend | null;
   createdAt: Date;
-}
-
-interface Row {
-  id: string;
-  project_id: string;
-  connector_id: string;
-  connector_type: MessageEntity['connectorType'];
-  to: string;
-  body: string;
-  subject: string | null;
-  status: MessageStatus;
-  external_id: string | null;
-  error_code: string | null;
-  error_message: string | null;
-  attempts: number;
-  metadata: Record<string, string> | null;
-  events?: MessageEvent[];
-  created_at: Date;
-  updated_at: Date;
-  sent_at: Date | null;
-  delivered_at: Date | null;
-}
-
-const VIEW_COLUMNS = `id, project_id, connector_id, connector_type, "to", status, external_id, error_code, error_message,
-  attempts, metadata, created_at, updated_at, sent_at, delivered_at`;
-
-function toView(r: Row): MessageView {
-  return {
-    id: r.id,
-    projectId: r.project_id,
-    connector: { id: r.connector_id, type: r.connector_type },
-    to: r.to,
-    status: r.status,
-    externalId: r.external_id,
-    error: r.error_code || r.error_message ? { code: r.error_code ?? 'unknown', message: r.error_message ?? '' } : null,
-    attempts: r.attempts,
-    metadata: r.metadata ?? {},
-    createdAt: r.created_at.toISOString(),
-    updatedAt: r.updated_at.toISOString(),
-    sentAt: r.sent_at?.toISOString() ?? null,
-    deliveredAt: r.delivered_at?.toISOString() ?? null,
-  };
-}
-
-function encodeCursor(r: Row): string {
-  return Buffer.from(JSON.stringify([r.created_at.toISOString(), r.id])).toString('base64url');
-}
-
-function decodeCursor(cursor: string): [string, string] {
-  try {
-    const [at, id] = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8')) as [string, string];
-    if (Number.isNaN(Date.parse(at)) || !/^[0-9a-f-]{36}$/.test(id)) throw new Error('bad cursor');
-    return [at, id];
-  } catch {
-    throw DomainError.validation('cursor', 'is not a cursor this API returned');
-  }
 }
 
 export interface AppliedOutcome {
@@ -159,12 +102,12 @@ export class MessageRepository {
   }
 
   async get(projectId: string, id: string): Promise<MessageWithEvents> {
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${VIEW_COLUMNS}, events FROM messages WHERE project_id = $1 AND id = $2`,
+    const rows: MessageViewRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_VIEW_COLUMNS}, events FROM messages WHERE project_id = $1 AND id = $2`,
       [projectId, id],
     );
     if (rows.length === 0) throw DomainError.notFound('message');
-    return { ...toView(rows[0]), events: rows[0].events ?? [] };
+    return { ...toMessageView(rows[0]), events: rows[0].events ?? [] };
   }
 
   /** Newest first, keyset-paginated on (created_at, id) so pages stay stable under inserts. */
@@ -181,17 +124,17 @@ export class MessageRepository {
     if (q.since) add('created_at >= ?', q.since);
     if (q.until) add('created_at < ?', q.until);
     if (q.cursor) {
-      const [at, id] = decodeCursor(q.cursor);
+      const [at, id] = decodePageCursor(q.cursor);
       params.push(at, id);
       where.push(`(created_at, id) < ($${params.length - 1}::timestamptz, $${params.length}::uuid)`);
     }
     params.push(q.limit + 1);
-    const rows: Row[] = await this.dataSource.query(
-      `SELECT ${VIEW_COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
+    const rows: MessageViewRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_VIEW_COLUMNS} FROM messages WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT $${params.length}`,
       params,
     );
     const page = rows.slice(0, q.limit);
-    return { data: page.map(toView), nextCursor: rows.length > q.limit ? encodeCursor(page[page.length - 1]) : null };
+    return { data: page.map(toMessageView), nextCursor: rows.length > q.limit ? encodePageCursor(page[page.length - 1].created_at, page[page.length - 1].id) : null };
   }
 
   /**

@@ -6,6 +6,20 @@ import { Receipt, receiptEvent, ReceiptStatus } from './receipt';
 /** What one receipt did: moved its message, changed nothing (late or duplicate), or found no message. */
 export type ReceiptResult = 'moved' | 'ignored' | 'unknown';
 
+/** A message a receipt moved, and to what: the status event to hand to the webhooks app. */
+export interface ReceiptMove {
+  projectId: string;
+  messageId: string;
+  status: ReceiptStatus;
+  at: string;
+}
+
+export interface ReceiptApplied {
+  result: ReceiptResult;
+  /** Non-empty exactly when result is `moved`. */
+  moves: ReceiptMove[];
+}
+
 type Query = Pick<EntityManager, 'query'>;
 
 /**
@@ -16,7 +30,7 @@ type Query = Pick<EntityManager, 'query'>;
 export class ReceiptRepository {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
 
-  apply(connectorId: string, receipt: Receipt): Promise<ReceiptResult> {
+  apply(connectorId: string, receipt: Receipt): Promise<ReceiptApplied> {
     return applyReceipt(this.dataSource, connectorId, receipt);
   }
 
@@ -30,9 +44,9 @@ export class ReceiptRepository {
   /**
    * Applies, oldest first, the pending receipts of a message that now has its provider id, and
    * deletes them in the same transaction. Rows are taken only once the message exists, and the
-   * DELETE locks them, so two callers never apply the same receipt twice. Returns how many moved it.
+   * DELETE locks them, so two callers never apply the same receipt twice. Returns the moves they made.
    */
-  applyPending(connectorId: string, externalId: string): Promise<number> {
+  applyPending(connectorId: string, externalId: string): Promise<ReceiptMove[]> {
     return this.dataSource.transaction(async (tx) => {
       const rows: Array<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }> = (
         await tx.query(
@@ -43,13 +57,13 @@ export class ReceiptRepository {
         )
       )[0];
       rows.sort((a, b) => a.at.getTime() - b.at.getTime());
-      let moved = 0;
+      const moves: ReceiptMove[] = [];
       for (const row of rows) {
         const receipt: Receipt = { externalId, status: row.status, at: row.at.toISOString() };
         if (row.error_code !== null) receipt.error = { code: row.error_code, message: row.error_message ?? '' };
-        if ((await applyReceipt(tx, connectorId, receipt)) === 'moved') moved++;
+        moves.push(...(await applyReceipt(tx, connectorId, receipt)).moves);
       }
-      return moved;
+      return moves;
     });
   }
 
@@ -92,8 +106,8 @@ export class ReceiptRepository {
  * guard is re-checked on the locked row, so concurrent duplicates move it once), and only a move
  * appends its event. `found` tells a late or duplicate receipt from one for no known message.
  */
-async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): Promise<ReceiptResult> {
-  const rows: Array<{ found: number; moved: number }> = await db.query(
+async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): Promise<ReceiptApplied> {
+  const rows: Array<{ found: number; moved: Array<{ id: string; project_id: string }> }> = await db.query(
     `WITH found AS (
        SELECT id FROM messages WHERE connector_id = $1 AND external_id = $2
      ), moved AS (
@@ -108,9 +122,9 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
          updated_at = now()
        FROM found f
        WHERE m.id = f.id AND m.status = ANY($4::text[])
-       RETURNING m.id
+       RETURNING m.id, m.project_id
      )
-     SELECT (SELECT count(*) FROM found)::int AS found, (SELECT count(*) FROM moved)::int AS moved`,
+     SELECT (SELECT count(*) FROM found)::int AS found, (SELECT coalesce(json_agg(moved), '[]') FROM moved) AS moved`,
     [
       connectorId,
       receipt.externalId,
@@ -123,5 +137,6 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
     ],
   );
   const { found, moved } = rows[0];
-  return moved > 0 ? 'moved' : found > 0 ? 'ignored' : 'unknown';
+  const moves = moved.map((m) => ({ projectId: m.project_id, messageId: m.id, status: receipt.status, at: receipt.at }));
+  return { result: moves.length > 0 ? 'moved' : found > 0 ? 'ignored' : 'unknown', moves };
 }

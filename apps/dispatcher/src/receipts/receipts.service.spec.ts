@@ -1,12 +1,15 @@
 import { createHmac } from 'node:crypto';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { ConnectorLoader, twilioSignature } from '@app/connectors';
+import { StatusEventData } from '@app/contracts';
+import { StatusEvents } from '../events/status-events';
 import { Receipt } from './receipt';
 import { ReceiptRepository, ReceiptResult } from './receipt.repository';
 import { ReceiptsService } from './receipts.service';
 
 const TWILIO_ID = '11111111-1111-4111-8111-111111111111';
 const WHATSAPP_ID = '22222222-2222-4222-8222-222222222222';
+const PROJECT_ID = '44444444-4444-4444-8444-444444444444';
 const AUTH_TOKEN = '0123456789abcdef0123456789abcdef';
 const APP_SECRET = 'app-secret-0123456789';
 const URL = `https://messagejs.example.test/api/v1/callbacks/twilio/${TWILIO_ID}`;
@@ -27,15 +30,18 @@ function service(results: ReceiptResult[] = []) {
   const repository = {
     apply: async (_c: string, r: Receipt) => {
       calls.push(`apply ${r.externalId} ${r.status}`);
-      return results.shift() ?? 'moved';
+      const result = results.shift() ?? 'moved';
+      return { result, moves: result === 'moved' ? [{ projectId: PROJECT_ID, messageId: `m-${r.externalId}`, status: r.status, at: r.at }] : [] };
     },
     keepPending: async (_c: string, r: Receipt) => void calls.push(`pending ${r.externalId} ${r.status}`),
     applyPending: async (_c: string, id: string) => {
       calls.push(`applyPending ${id}`);
-      return 0;
+      return [];
     },
   } as unknown as ReceiptRepository;
-  return { receipts: new ReceiptsService(loader, repository), calls };
+  const emitted: StatusEventData[] = [];
+  const events = { emit: async (e: StatusEventData[]) => void emitted.push(...e) } as unknown as StatusEvents;
+  return { receipts: new ReceiptsService(loader, repository, events), calls, emitted };
 }
 
 const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (err: DomainError) => err.code);
@@ -87,6 +93,12 @@ describe('ReceiptsService', () => {
       const { receipts, calls } = service(['moved', 'ignored']);
       expect(await receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody, signature: sign(body) })).toEqual({ received: 2 });
       expect(calls).toEqual(['apply wamid.A delivered', 'apply wamid.A read']);
+    });
+
+    it('hands each move it made, and only those, to the webhooks app', async () => {
+      const { receipts, emitted } = service(['moved', 'ignored']);
+      await receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody, signature: sign(body) });
+      expect(emitted).toEqual([{ projectId: PROJECT_ID, messageId: 'm-wamid.A', type: 'message.delivered', at: new Date(1_700_000_005_000).toISOString() }]);
     });
 
     it('refuses a bad or missing signature and records nothing', async () => {

@@ -2,8 +2,9 @@ import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConnectorType, DomainError, ErrorCode, RpcPayload, RpcReply } from '@app/contracts';
 import { ConnectorLoader, verifyTwilioSignature, verifyWhatsAppSignature } from '@app/connectors';
+import { StatusEvents } from '../events/status-events';
 import { Receipt, twilioReceipt, whatsAppReceipts } from './receipt';
-import { ReceiptRepository } from './receipt.repository';
+import { ReceiptMove, ReceiptRepository } from './receipt.repository';
 
 const SWEEP_EVERY_MS = 5_000;
 /** Early receipts are matched within seconds; the sweep looks back this far for any that were missed. */
@@ -25,6 +26,7 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   constructor(
     private readonly loader: ConnectorLoader,
     private readonly repository: ReceiptRepository,
+    private readonly events: StatusEvents,
   ) {}
 
   async twilio(p: RpcPayload<'receipts.twilio'>): Promise<RpcReply<'receipts.twilio'>> {
@@ -65,14 +67,16 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
    * Call right after a send's provider id is stored: applies, in order, the receipts that arrived
    * before it. Returns how many moved the message.
    */
-  applyPending(connectorId: string, externalId: string): Promise<number> {
-    return this.repository.applyPending(connectorId, externalId);
+  async applyPending(connectorId: string, externalId: string): Promise<number> {
+    const moves = await this.repository.applyPending(connectorId, externalId);
+    await this.emit(moves);
+    return moves.length;
   }
 
   /** Right after sends are recorded: applies receipts that arrived before them (usually none: one query). */
   async applyPendingFor(sent: Array<{ connectorId: string; externalId: string }>): Promise<number> {
     let applied = 0;
-    for (const pair of await this.repository.pendingAmong(sent)) applied += await this.repository.applyPending(pair.connectorId, pair.externalId);
+    for (const pair of await this.repository.pendingAmong(sent)) applied += await this.applyPending(pair.connectorId, pair.externalId);
     return applied;
   }
 
@@ -96,7 +100,7 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   async sweep(): Promise<void> {
     let applied = 0;
     for (const { connectorId, externalId } of await this.repository.matchedPending(SWEEP_LOOKBACK_MS, SWEEP_BATCH)) {
-      applied += await this.repository.applyPending(connectorId, externalId);
+      applied += await this.applyPending(connectorId, externalId);
     }
     const expired = await this.repository.deleteExpiredPending(PENDING_TTL_MS);
     if (applied || expired) this.logger.log(`pending receipts: ${applied} applied late, ${expired} expired`);
@@ -104,11 +108,20 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
 
   private async record(connectorId: string, receipts: Receipt[]): Promise<void> {
     for (const receipt of receipts) {
-      if ((await this.repository.apply(connectorId, receipt)) !== 'unknown') continue;
+      const { result, moves } = await this.repository.apply(connectorId, receipt);
+      await this.emit(moves);
+      if (result !== 'unknown') continue;
       await this.repository.keepPending(connectorId, receipt);
       // The send may have been recorded between the two statements above, its applyPending finding nothing yet.
-      await this.repository.applyPending(connectorId, receipt.externalId);
+      await this.applyPending(connectorId, receipt.externalId);
     }
+  }
+
+  /** Each committed move becomes a status event; a lost event costs a webhook, never the receipt. */
+  private async emit(moves: ReceiptMove[]): Promise<void> {
+    if (moves.length === 0) return;
+    const events = moves.map((m) => ({ projectId: m.projectId, messageId: m.messageId, type: `message.${m.status}` as const, at: m.at }));
+    await this.events.emit(events).catch((err: Error) => this.logger.warn(`status events for ${events.length} receipts lost: ${err.message}`));
   }
 
   /** An unknown id and a connector of another type read the same: no such connector. */

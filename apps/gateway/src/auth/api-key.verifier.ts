@@ -12,16 +12,24 @@ interface Entry {
   expiresAt: number;
 }
 
+interface Pending {
+  promise: Promise<VerifiedApiKey | null>;
+  /** The change generation it started in: an answer older than a change is used once, never cached. */
+  generation: number;
+}
+
 /**
  * Verifies an API key with one bcrypt (in management) per key per TTL, then answers from memory,
- * keyed by the key's SHA-256. A revoke anywhere drops the entry on every gateway via pub/sub.
+ * keyed by the key's SHA-256. A revoke, or a change to the key's project (its rate limit rides
+ * with the key), drops the entry on every gateway via pub/sub.
  * lastUsedAt is collected here and written in one batch every few seconds.
  */
 @Injectable()
 export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
   private readonly logger = new Logger(ApiKeyVerifier.name);
   private readonly cache = new Map<string, Entry>();
-  private readonly inFlight = new Map<string, Promise<VerifiedApiKey | null>>();
+  private readonly inFlight = new Map<string, Pending>();
+  private generation = 0;
   private used = new Set<string>();
   private timer?: NodeJS.Timeout;
 
@@ -32,9 +40,8 @@ export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ApiKeyRevoked, (keyId) => {
-      for (const [hash, entry] of this.cache) if (entry.key?.keyId === keyId) this.cache.delete(hash);
-    });
+    await this.changes.subscribe(ChangeChannel.ApiKeyRevoked, (keyId) => this.forget((key) => key.keyId === keyId));
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, (projectId) => this.forget((key) => key.projectId === projectId));
     this.timer = setInterval(() => void this.flushUsage(), TOUCH_EVERY_MS);
   }
 
@@ -52,16 +59,25 @@ export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
       verified = hit.key;
     } else {
       let pending = this.inFlight.get(hash);
-      if (!pending) {
-        pending = this.rpc.send('apiKeys.verify', { key }).finally(() => this.inFlight.delete(hash));
-        this.inFlight.set(hash, pending);
+      if (!pending || pending.generation !== this.generation) {
+        const started: Pending = { generation: this.generation, promise: this.rpc.send('apiKeys.verify', { key }) };
+        started.promise = started.promise.finally(() => {
+          if (this.inFlight.get(hash) === started) this.inFlight.delete(hash);
+        });
+        this.inFlight.set(hash, started);
+        pending = started;
       }
-      verified = await pending;
+      verified = await pending.promise;
       const ttl = verified ? this.config.apiKeyCacheTtlMs : NEGATIVE_TTL_MS;
-      if (ttl > 0) this.cache.set(hash, { key: verified, expiresAt: now + ttl });
+      if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified, expiresAt: now + ttl });
     }
     if (verified) this.used.add(verified.keyId);
     return verified;
+  }
+
+  private forget(matches: (key: VerifiedApiKey) => boolean): void {
+    this.generation++;
+    for (const [hash, entry] of this.cache) if (entry.key && matches(entry.key)) this.cache.delete(hash);
   }
 
   private async flushUsage(): Promise<void> {

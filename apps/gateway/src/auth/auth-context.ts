@@ -3,7 +3,15 @@ import type { Request } from 'express';
 
 export type AuthContext =
   | { kind: 'user'; userId: string }
-  | { kind: 'apiKey'; keyId: string; projectId: string; keyType: 'secret' | 'public'; allowedOrigins: string[] | null };
+  | {
+      kind: 'apiKey';
+      keyId: string;
+      projectId: string;
+      keyType: 'secret' | 'public';
+      allowedOrigins: string[] | null;
+      /** The project's own limit; null means the platform default. */
+      rateLimitPerSecond: number | null;
+    };
 
 export type AuthedRequest = Request & { auth?: AuthContext };
 

@@ -30,7 +30,14 @@ export class MessageAuthGuard implements CanActivate {
     if (key.type === 'public') {
       throw new DomainError(ErrorCode.Forbidden, 'a public key may only send templated messages; use a secret key on the server');
     }
-    req.auth = { kind: 'apiKey', keyId: key.keyId, projectId: key.projectId, keyType: key.type, allowedOrigins: key.allowedOrigins };
+    req.auth = {
+      kind: 'apiKey',
+      keyId: key.keyId,
+      projectId: key.projectId,
+      keyType: key.type,
+      allowedOrigins: key.allowedOrigins,
+      rateLimitPerSecond: key.rateLimitPerSecond,
+    };
     return true;
   }
 }

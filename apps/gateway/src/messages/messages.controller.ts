@@ -1,44 +1,59 @@
-import { Body, Controller, Get, HttpCode, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import type { Request, Response } from 'express';
 import { DomainError } from '@app/contracts';
 import { RpcClient } from '@app/transport';
 import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { MessageAuthGuard } from '../auth/message-auth.guard';
 import { ProjectAccess } from '../auth/project-access';
+import { Problem } from '../http/problem';
 import { UuidParam } from '../http/uuid.param';
 import { GatewayMetrics } from '../health/gateway.metrics';
+import { IDEMPOTENCY_KEY_DOC, REPLAYED_HEADER_DOC } from '../idempotency/idempotency.openapi';
+import { IdempotencyService } from '../idempotency/idempotency.service';
+import { ApiRateLimited, RATE_LIMIT_HEADERS_DOC } from '../rate-limit/rate-limit.openapi';
+import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AcceptedMessageDto, ListMessagesQueryDto, MessagePageDto, MessageWithEventsDto, ProjectQueryDto, SendMessageDto } from './messages.dto';
 
 @ApiTags('messages')
 @ApiBearerAuth('apiKey')
 @ApiBearerAuth('jwt')
-@UseGuards(MessageAuthGuard)
+@UseGuards(MessageAuthGuard, RateLimitGuard)
+@ApiRateLimited()
 @Controller('messages')
 export class MessagesController {
   constructor(
     private readonly rpc: RpcClient,
     private readonly access: ProjectAccess,
     private readonly metrics: GatewayMetrics,
+    private readonly idempotency: IdempotencyService,
   ) {}
 
   @Post()
   @HttpCode(202)
   @ApiOperation({ operationId: 'sendMessage', summary: 'Send one message (durably accepted)' })
-  @ApiResponse({ status: 202, type: AcceptedMessageDto })
-  async send(@CurrentAuth() auth: AuthContext, @Body() body: SendMessageDto): Promise<AcceptedMessageDto> {
+  @ApiHeader(IDEMPOTENCY_KEY_DOC)
+  @ApiResponse({ status: 202, type: AcceptedMessageDto, headers: { ...RATE_LIMIT_HEADERS_DOC, ...REPLAYED_HEADER_DOC } })
+  async send(
+    @CurrentAuth() auth: AuthContext,
+    @Body() body: SendMessageDto,
+    @Req() req: Request,
+    @Res({ passthrough: true }) res: Response,
+  ): Promise<AcceptedMessageDto | Problem> {
     const stop = this.metrics.acceptLatency.startTimer();
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
     const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
-    const accepted = await this.rpc.send('messages.accept', { ...command, projectId });
+    const outcome = await this.idempotency.run(req, res, projectId, () => this.rpc.send('messages.accept', { ...command, projectId }));
+    if (outcome.replayed) return outcome.body;
     stop();
-    this.metrics.accepted.inc({ connector: accepted.connector.type });
-    return accepted;
+    this.metrics.accepted.inc({ connector: outcome.body.connector.type });
+    return outcome.body;
   }
 
   @Get()
   @ApiOperation({ operationId: 'listMessages', summary: 'List messages, newest first' })
-  @ApiResponse({ status: 200, type: MessagePageDto })
+  @ApiResponse({ status: 200, type: MessagePageDto, headers: RATE_LIMIT_HEADERS_DOC })
   async list(@CurrentAuth() auth: AuthContext, @Query() query: ListMessagesQueryDto): Promise<MessagePageDto> {
     const { projectId: named, limit, ...filters } = query;
     const projectId = await this.projectOf(auth, named);
@@ -47,7 +62,7 @@ export class MessagesController {
 
   @Get(':messageId')
   @ApiOperation({ operationId: 'getMessage', summary: 'One message with its status history' })
-  @ApiResponse({ status: 200, type: MessageWithEventsDto })
+  @ApiResponse({ status: 200, type: MessageWithEventsDto, headers: RATE_LIMIT_HEADERS_DOC })
   async get(@CurrentAuth() auth: AuthContext, @UuidParam('messageId') messageId: string, @Query() query: ProjectQueryDto): Promise<MessageWithEventsDto> {
     const projectId = await this.projectOf(auth, query.projectId);
     return this.rpc.send('messages.get', { projectId, messageId });

@@ -73,10 +73,17 @@ export class ApiKeysService {
   /** One bcrypt per key per cache period: the gateway caches what this returns. */
   async verify(key: string): Promise<VerifiedApiKey | null> {
     if (!API_KEY_PATTERN.test(key)) return null;
-    const row = await this.keys.findOneBy({ prefix: apiKeyPrefix(key) });
+    // The project's rate limit rides along (one join), so the gateway never looks it up per request.
+    const row = await this.keys.findOne({ where: { prefix: apiKeyPrefix(key) }, relations: { project: true } });
     const ok = await verifySecret(key, row?.keyHash);
     if (!row || !ok || row.revokedAt) return null;
-    return { keyId: row.id, projectId: row.projectId, type: row.type, allowedOrigins: row.allowedOrigins };
+    return {
+      keyId: row.id,
+      projectId: row.projectId,
+      type: row.type,
+      allowedOrigins: row.allowedOrigins,
+      rateLimitPerSecond: row.project?.rateLimitPerSecond ?? null,
+    };
   }
 
   /** lastUsedAt is batched by the gateways and only ever moves forward. */

@@ -1,7 +1,8 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { DomainError, ProjectView } from '@app/contracts';
+import { ChangeChannel, DomainError, ProjectView } from '@app/contracts';
 import { ProjectEntity } from '@app/database';
+import { ChangeFeed } from '@app/transport';
 
 export function toProjectView(p: ProjectEntity): ProjectView {
   return { id: p.id, name: p.name, rateLimitPerSecond: p.rateLimitPerSecond, createdAt: p.createdAt.toISOString() };
@@ -11,7 +12,10 @@ export function toProjectView(p: ProjectEntity): ProjectView {
 export class ProjectsService {
   private readonly projects: Repository<ProjectEntity>;
 
-  constructor(@Inject(DataSource) dataSource: DataSource) {
+  constructor(
+    @Inject(DataSource) dataSource: DataSource,
+    private readonly changes: ChangeFeed,
+  ) {
     this.projects = dataSource.getRepository(ProjectEntity);
   }
 
@@ -39,12 +43,16 @@ export class ProjectsService {
     const project = await this.requireOwned(userId, projectId);
     if (patch.name !== undefined) project.name = patch.name;
     if (patch.rateLimitPerSecond !== undefined) project.rateLimitPerSecond = patch.rateLimitPerSecond;
-    return toProjectView(await this.projects.save(project));
+    const saved = await this.projects.save(project);
+    // Gateways cache the limit with each verified key: tell them to forget this project's keys.
+    await this.changes.publish(ChangeChannel.ProjectChanged, project.id);
+    return toProjectView(saved);
   }
 
   async delete(userId: string, projectId: string): Promise<{ deleted: true }> {
     const project = await this.requireOwned(userId, projectId);
     await this.projects.delete({ id: project.id, ownerId: userId });
+    await this.changes.publish(ChangeChannel.ProjectChanged, project.id);
     return { deleted: true };
   }
 }

@@ -1,0 +1,13 @@
+import 'reflect-metadata';
+import { NestFactory } from '@nestjs/core';
+import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { WebhooksModule } from './webhooks.module';
+
+async function bootstrap(): Promise<void> {
+  configOrExit('webhooks');
+  const app = await NestFactory.createApplicationContext(WebhooksModule, { bufferLogs: true });
+  applyCommonBootstrap(app);
+  await app.init();
+}
+
+bootstrap().catch(exitOnStartupFailure('webhooks'));

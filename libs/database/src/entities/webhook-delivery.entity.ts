@@ -1,0 +1,35 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne, PrimaryGeneratedColumn, Unique } from 'typeorm';
+import type { WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
+import { WebhookEndpointEntity } from './webhook-endpoint.entity';
+
+/**
+ * One attempt to deliver one event to one endpoint (one row per attempt, so the log lists each).
+ * Attempt 1 is written `pending` when the event is fanned out; a re-run of the same attempt (after a
+ * crash) overwrites its row instead of adding one, which the unique (endpoint, webhook id, attempt) ensures.
+ */
+@Entity('webhook_deliveries')
+@Index('webhook_deliveries_endpoint_page', ['endpointId', 'createdAt', 'id'])
+@Unique('webhook_deliveries_attempt', ['endpointId', 'webhookId', 'attempt'])
+export class WebhookDeliveryEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'endpoint_id', type: 'uuid' }) endpointId: string;
+  @Column({ name: 'project_id', type: 'uuid' }) projectId: string;
+  @Column({ name: 'message_id', type: 'uuid' }) messageId: string;
+  @Column({ name: 'event_type', type: 'text' }) eventType: WebhookEventType;
+  /** The `webhook-id` header (`msg_…`), the same on every attempt so receivers can deduplicate. */
+  @Column({ name: 'webhook_id', type: 'text' }) webhookId: string;
+  /** The body this attempt sent. */
+  @Column({ type: 'jsonb' }) payload: unknown;
+  @Column({ type: 'int' }) attempt: number;
+  @Column({ type: 'text' }) status: WebhookDeliveryStatus;
+  @Column({ name: 'response_status', type: 'int', nullable: true }) responseStatus: number | null;
+  @Column({ name: 'duration_ms', type: 'int', nullable: true }) durationMs: number | null;
+  @Column({ type: 'text', nullable: true }) error: string | null;
+  @Column({ name: 'next_attempt_at', type: 'timestamptz', nullable: true }) nextAttemptAt: Date | null;
+  /** When the attempt was made (while pending: when the event was queued for the endpoint). */
+  @Column({ name: 'created_at', type: 'timestamptz', default: () => 'now()' }) createdAt: Date;
+
+  @ManyToOne(() => WebhookEndpointEntity, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'endpoint_id' })
+  endpoint?: WebhookEndpointEntity;
+}
