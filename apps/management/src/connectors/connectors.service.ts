@@ -45,6 +45,8 @@ export class ConnectorsService {
         keyVersion: SecretBox.versionOf(credentialsSealed),
       }),
     );
+    // The dispatcher caches each project's connectors: a new one must be visible to the next send.
+    await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
     return toView(row);
   }
 
