@@ -6,6 +6,7 @@ import { json, NextFunction, raw, Request, Response, urlencoded } from 'express'
 import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { GatewayModule } from './gateway.module';
 import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
+import { corsPreflight } from './http/cors-preflight.middleware';
 import { ProblemFilter } from './http/problem.filter';
 import { createValidationPipe } from './http/validation';
 import { buildOpenApi } from './openapi';
@@ -17,6 +18,7 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.set('trust proxy', 'loopback');
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  app.use(corsPreflight);
   app.use(requireJsonContentType);
   // Provider callbacks: Meta signs the exact body bytes; Twilio posts a form. The JSON parser then skips them.
   app.use('/api/v1/callbacks/whatsapp', raw({ type: () => true, limit: '256kb' }));

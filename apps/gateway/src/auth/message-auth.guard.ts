@@ -5,6 +5,33 @@ import { ApiKeyVerifier } from './api-key.verifier';
 import { AuthedRequest, bearerToken } from './auth-context';
 import { JwtGuard } from './jwt.guard';
 
+/** Browsers always send Origin on a cross-origin POST; compared as origins (scheme, host, port). */
+function originOf(value: string): string | null {
+  try {
+    return new URL(value).origin;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * A public (browser) key may do one thing: POST /messages from one of its allowed origins. The body
+ * rule (a template, nothing else) is checked where the body is known, in the messages controller.
+ */
+function assertPublicKeyUse(req: AuthedRequest, allowedOrigins: string[]): void {
+  if (req.method !== 'POST' || req.path !== '/api/v1/messages') {
+    throw new DomainError(ErrorCode.Forbidden, 'a public key can only send messages; use a secret key on the server');
+  }
+  const origin = typeof req.headers.origin === 'string' ? originOf(req.headers.origin) : null;
+  if (!origin || !allowedOrigins.some((o) => originOf(o) === origin)) {
+    throw new DomainError(ErrorCode.Forbidden, 'this public key is not allowed from this origin');
+  }
+  // Only an allowed origin may read the answer; secret keys never get CORS headers.
+  req.res?.setHeader('Access-Control-Allow-Origin', origin);
+  req.res?.setHeader('Vary', 'Origin');
+  req.res?.setHeader('Access-Control-Expose-Headers', 'X-Request-Id, Retry-After, RateLimit, RateLimit-Policy, Idempotent-Replayed');
+}
+
 /** Message routes: an API key (the usual way), or a dashboard JWT that names a project it owns. */
 @Injectable()
 export class MessageAuthGuard implements CanActivate {
@@ -27,9 +54,7 @@ export class MessageAuthGuard implements CanActivate {
     if (claimed !== undefined && claimed !== key.projectId) {
       throw new DomainError(ErrorCode.Unauthorized, 'X-Project-Id does not match the API key\'s project');
     }
-    if (key.type === 'public') {
-      throw new DomainError(ErrorCode.Forbidden, 'a public key may only send templated messages; use a secret key on the server');
-    }
+    if (key.type === 'public') assertPublicKeyUse(req, key.allowedOrigins ?? []);
     req.auth = {
       kind: 'apiKey',
       keyId: key.keyId,

@@ -1,7 +1,7 @@
 import { Body, Controller, Get, HttpCode, Post, Query, Req, Res, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiHeader, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import { DomainError } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { RpcClient } from '@app/transport';
 import { AuthContext, CurrentAuth } from '../auth/auth-context';
 import { MessageAuthGuard } from '../auth/message-auth.guard';
@@ -41,6 +41,9 @@ export class MessagesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedMessageDto | Problem> {
     const stop = this.metrics.acceptLatency.startTimer();
+    if (auth.kind === 'apiKey' && auth.keyType === 'public' && (!body.template || body.message !== undefined || body.metadata !== undefined)) {
+      throw new DomainError(ErrorCode.Forbidden, 'a public key can only send a template (no free text, no metadata)');
+    }
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
     const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
