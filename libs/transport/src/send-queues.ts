@@ -51,6 +51,17 @@ export class SendQueues implements OnApplicationShutdown {
     await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data) })));
   }
 
+  /** Adds jobs of mixed connector types: one addBulk per type's queue. */
+  async addRouted(items: Array<{ type: ConnectorType; job: SendJobData }>): Promise<void> {
+    const byType = new Map<ConnectorType, SendJobData[]>();
+    for (const { type, job } of items) {
+      const jobs = byType.get(type) ?? [];
+      jobs.push(job);
+      byType.set(type, jobs);
+    }
+    await Promise.all([...byType].map(([type, jobs]) => this.addMany(type, jobs)));
+  }
+
   /** Waiting + delayed + active jobs per connector type, for the queue depth gauge. */
   async depths(): Promise<Record<ConnectorType, number>> {
     const entries = await Promise.all(

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { ConnectorType, SendJobData } from '@app/contracts';
+import { SendJobData } from '@app/contracts';
 import { SendQueues } from '@app/transport';
 import { MessageRepository, NewMessage } from './message.repository';
 
@@ -63,9 +63,9 @@ export class AcceptBatcher {
   }
 
   private async enqueue(messages: NewMessage[]): Promise<void> {
-    const byType = new Map<ConnectorType, SendJobData[]>();
-    for (const m of messages) {
-      const job: SendJobData = {
+    const routed = messages.map((m) => ({
+      type: m.connectorType,
+      job: {
         projectId: m.projectId,
         messageId: m.id,
         connectorId: m.connectorId,
@@ -73,13 +73,10 @@ export class AcceptBatcher {
         text: m.body,
         ...(m.subject ? { subject: m.subject } : {}),
         ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
-      };
-      const jobs = byType.get(m.connectorType) ?? [];
-      jobs.push(job);
-      byType.set(m.connectorType, jobs);
-    }
+      } satisfies SendJobData,
+    }));
     try {
-      await Promise.all([...byType].map(([type, jobs]) => this.queues.addMany(type, jobs)));
+      await this.queues.addRouted(routed);
     } catch (err) {
       // Durable already: the outbox sweep hands these to the queue once Redis answers again.
       this.logger.warn(`queue hand-off of ${messages.length} messages deferred to the outbox sweep: ${(err as Error).message}`);

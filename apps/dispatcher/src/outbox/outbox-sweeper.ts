@@ -1,5 +1,4 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
-import { ConnectorType, SendJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SendQueues } from '@app/transport';
 import { MessageRepository } from '../messages/message.repository';
@@ -47,13 +46,7 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (;;) {
       const stale = await this.repository.findStale(ENQUEUE_GRACE_MS, this.config.outboxStaleAfterMs, BATCH);
       if (stale.length === 0) break;
-      const byType = new Map<ConnectorType, SendJobData[]>();
-      for (const { type, job } of stale) {
-        const jobs = byType.get(type) ?? [];
-        jobs.push(job);
-        byType.set(type, jobs);
-      }
-      await Promise.all([...byType].map(([type, jobs]) => this.queues.addMany(type, jobs)));
+      await this.queues.addRouted(stale);
       await this.repository.touch(stale.map((s) => s.job.messageId));
       total += stale.length;
       if (stale.length < BATCH) break;
