@@ -122,6 +122,7 @@ describe('accounts, projects, API keys and connectors', () => {
         type: 'secret',
         prefix: created.body.prefix,
         allowedOrigins: null,
+        dailyLimit: null,
         lastUsedAt: null,
         createdAt: expect.any(String),
         revokedAt: null,

@@ -16,6 +16,7 @@ const ROUTES: Array<[string, string, string | null]> = [
   ['delete', '/api/v1/projects/{projectId}', 'jwt'],
   ['post', '/api/v1/projects/{projectId}/keys', 'jwt'],
   ['get', '/api/v1/projects/{projectId}/keys', 'jwt'],
+  ['patch', '/api/v1/projects/{projectId}/keys/{keyId}', 'jwt'],
   ['delete', '/api/v1/projects/{projectId}/keys/{keyId}', 'jwt'],
   ['post', '/api/v1/projects/{projectId}/connectors', 'jwt'],
   ['get', '/api/v1/projects/{projectId}/connectors', 'jwt'],

@@ -61,6 +61,77 @@ describe('public keys', () => {
     expect((await platform.request('GET', 'projects', { token: publicKey })).status).toBe(403);
   });
 
+  describe('daily limit', () => {
+    const contact = (name: string) => ({ to: '5151', template: { name: 'contact', variables: { name } }, connector: 'telegram' });
+    const createKey = (body: object) => platform.request('POST', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken, body });
+    const updateKey = (keyId: string, body: object) =>
+      platform.request('PATCH', `projects/${tenant.projectId}/keys/${keyId}`, { token: tenant.accessToken, body });
+
+    it('is 1000 a day unless the owner sets another, and never applies to secret keys', async () => {
+      expect((await createKey({ name: 'default', type: 'public', allowedOrigins: [shop] })).body.dailyLimit).toBe(1000);
+      const secret = await createKey({ name: 'server', dailyLimit: 5 });
+      expect(secret.status).toBe(422);
+      expect(secret.body.errors).toEqual([{ field: 'dailyLimit', message: 'applies to public keys only' }]);
+      for (const dailyLimit of [0, 1.5, 1_000_001, '10']) expect((await createKey({ name: 'x', type: 'public', allowedOrigins: [shop], dailyLimit })).status).toBe(422);
+      const list = await platform.request('GET', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken });
+      expect(list.body.data.find((k: { name: string }) => k.name === 'default').dailyLimit).toBe(1000);
+      expect(list.body.data.find((k: { type: string }) => k.type === 'secret').dailyLimit).toBeNull();
+    });
+
+    it('counts accepted messages only, refuses past the limit until 00:00 UTC, and can be raised at once', async () => {
+      const created = await createKey({ name: 'capped', type: 'public', allowedOrigins: [shop], dailyLimit: 2 });
+      expect(created.body.dailyLimit).toBe(2);
+      const capped = created.body.key as string;
+      // Refused requests, failed validations and idempotent replays use none of the day's messages.
+      expect((await send({ to: '5151', template: { name: 'contact', variables: {} }, connector: 'telegram' }, shop, capped)).status).toBe(422);
+      expect((await send(contact('A'), 'https://evil.example', capped)).status).toBe(403);
+      const first = await platform.request('POST', 'messages', { token: capped, body: contact('Cap 1'), headers: { origin: shop, 'idempotency-key': 'cap-once' } });
+      expect(first.status).toBe(202);
+      const replay = await platform.request('POST', 'messages', { token: capped, body: contact('Cap 1'), headers: { origin: shop, 'idempotency-key': 'cap-once' } });
+      expect(replay.headers.get('idempotent-replayed')).toBe('true');
+      expect((await send(contact('Cap 2'), shop, capped)).status).toBe(202);
+
+      const over = await send(contact('Cap 3'), shop, capped);
+      expect(over.status).toBe(429);
+      expect(over.body).toMatchObject({ type: 'https://messagejs.dev/problems/daily-limit-reached', status: 429 });
+      expect(over.body.detail).toMatch(/2 messages a day/);
+      const retryAfter = Number(over.headers.get('retry-after'));
+      const secondsToMidnight = Math.ceil((Math.ceil(Date.now() / 86_400_000) * 86_400_000 - Date.now()) / 1000);
+      expect(retryAfter).toBeGreaterThan(0);
+      expect(Math.abs(retryAfter - secondsToMidnight)).toBeLessThanOrEqual(5);
+      // The page that sent it may read why; the browser exposes Retry-After to it.
+      expect(over.headers.get('access-control-allow-origin')).toBe(shop);
+      const count = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body LIKE 'New message from Cap%'`, [tenant.projectId]);
+      expect(count.rows[0].n).toBe(2);
+      const capTexts = () => telegram.sent.filter((s) => s.text.startsWith('New message from Cap')).map((s) => s.text).sort();
+      await eventually(async () => capTexts().length >= 2);
+      expect(capTexts()).toEqual(['New message from Cap 1', 'New message from Cap 2']);
+
+      const raised = await updateKey(created.body.id, { dailyLimit: 3 });
+      expect(raised.status).toBe(200);
+      expect(raised.body).toMatchObject({ id: created.body.id, dailyLimit: 3, allowedOrigins: [shop] });
+      expect(raised.body.key).toBeUndefined();
+      await eventually(async () => (await send(contact('Cap 3'), shop, capped)).status === 202, 5_000, 200);
+      expect((await send(contact('Cap 4'), shop, capped)).status).toBe(429);
+    });
+
+    it('changes a public key in place, and refuses what does not apply', async () => {
+      const created = await createKey({ name: 'movable', type: 'public', allowedOrigins: [shop] });
+      const other = 'https://other.example.com';
+      expect((await updateKey(created.body.id, { allowedOrigins: [other] })).body.allowedOrigins).toEqual([other]);
+      await eventually(async () => (await send(contact('moved'), shop, created.body.key)).status === 403, 5_000, 200);
+      expect((await send(contact('moved'), other, created.body.key)).status).toBe(202);
+      expect((await updateKey(created.body.id, { type: 'secret' })).status).toBe(422);
+      const secretKeys = await platform.request('GET', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken });
+      const secretId = secretKeys.body.data.find((k: { type: string }) => k.type === 'secret').id;
+      expect((await updateKey(secretId, { dailyLimit: 10 })).status).toBe(422);
+      expect((await updateKey(secretId, { name: 'renamed server key' })).body.name).toBe('renamed server key');
+      expect((await updateKey('00000000-0000-4000-8000-000000000000', { name: 'x' })).status).toBe(404);
+      await platform.request('DELETE', `projects/${tenant.projectId}/keys/${created.body.id}`, { token: tenant.accessToken });
+      expect((await updateKey(created.body.id, { dailyLimit: 5 })).status).toBe(409);
+    });
+  });
+
   it('answers the CORS preflight, and never gives a secret key CORS headers', async () => {
     const preflight = await platform.request('OPTIONS', 'messages', { headers: { origin: shop, 'access-control-request-method': 'POST' } });
     expect(preflight.status).toBe(204);

@@ -18,6 +18,7 @@ import { IdempotencyStore } from './idempotency/idempotency.store';
 import { MessagesController } from './messages/messages.controller';
 import { ProjectsController } from './projects/projects.controller';
 import { RateLimitGuard } from './rate-limit/rate-limit.guard';
+import { DailyLimit } from './rate-limit/daily-limit';
 import { RateLimiter } from './rate-limit/rate-limiter';
 import { TemplatesController } from './templates/templates.controller';
 import { WebhooksController } from './webhooks/webhooks.controller';
@@ -43,6 +44,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     GatewayMetrics,
     SendQueues,
     RateLimiter,
+    DailyLimit,
     RateLimitGuard,
     IdempotencyStore,
     IdempotencyService,

@@ -7,6 +7,8 @@ export enum ErrorCode {
   NotFound = 'not_found',
   Conflict = 'conflict',
   RateLimited = 'rate_limited',
+  /** A public key used up its messages for the day (UTC). */
+  DailyLimitReached = 'daily_limit_reached',
   ProviderRejected = 'provider_rejected',
   Unavailable = 'unavailable',
   Internal = 'internal',

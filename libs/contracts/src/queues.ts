@@ -32,7 +32,8 @@ export interface SendJobData {
 
 /** Redis pub/sub channels (prefixed) that tell every process a cached thing changed. */
 export enum ChangeChannel {
-  ApiKeyRevoked = 'apikey.revoked',
+  /** A key was revoked or its rules changed (id = key id): every gateway drops its cached verification. */
+  ApiKeyChanged = 'apikey.changed',
   ConnectorChanged = 'connector.changed',
   /** A project's settings changed or it was deleted (id = project id): drop what was cached from it. */
   ProjectChanged = 'project.changed',

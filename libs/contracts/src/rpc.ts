@@ -19,12 +19,18 @@ export interface ProjectView {
   rateLimitPerSecond: number | null;
   createdAt: string;
 }
+/** Messages a public key may send per UTC day unless its owner sets another cap. */
+export const PUBLIC_KEY_DAILY_LIMIT_DEFAULT = 1000;
+export const PUBLIC_KEY_DAILY_LIMIT_MAX = 1_000_000;
+
 export interface ApiKeyView {
   id: string;
   name: string;
   type: 'secret' | 'public';
   prefix: string;
   allowedOrigins: string[] | null;
+  /** Public keys: messages per UTC day; null for secret keys (no cap). */
+  dailyLimit: number | null;
   lastUsedAt: string | null;
   createdAt: string;
   revokedAt: string | null;
@@ -34,6 +40,7 @@ export interface VerifiedApiKey {
   projectId: string;
   type: 'secret' | 'public';
   allowedOrigins: string[] | null;
+  dailyLimit: number | null;
   /** The project's own limit (null: the platform default), cached with the key so limiting costs no lookup. */
   rateLimitPerSecond: number | null;
 }
@@ -69,9 +76,10 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc {
   'projects.update': { payload: InProject<{ name?: string; rateLimitPerSecond?: number | null }>; reply: ProjectView };
   'projects.delete': { payload: InProject; reply: { deleted: true } };
   'apiKeys.create': {
-    payload: InProject<{ name: string; type: 'secret' | 'public'; allowedOrigins?: string[] }>;
+    payload: InProject<{ name: string; type: 'secret' | 'public'; allowedOrigins?: string[]; dailyLimit?: number }>;
     reply: ApiKeyView & { key: string };
   };
+  'apiKeys.update': { payload: InProject<{ keyId: string; name?: string; allowedOrigins?: string[]; dailyLimit?: number }>; reply: ApiKeyView };
   'apiKeys.list': { payload: InProject; reply: { data: ApiKeyView[] } };
   'apiKeys.revoke': { payload: InProject<{ keyId: string }>; reply: { revoked: true } };
   'apiKeys.verify': { payload: { key: string }; reply: VerifiedApiKey | null };
@@ -113,6 +121,7 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'projects.delete': 'management',
   'apiKeys.create': 'management',
   'apiKeys.list': 'management',
+  'apiKeys.update': 'management',
   'apiKeys.revoke': 'management',
   'apiKeys.verify': 'management',
   'apiKeys.touch': 'management',

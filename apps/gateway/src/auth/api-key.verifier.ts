@@ -40,7 +40,7 @@ export class ApiKeyVerifier implements OnModuleInit, OnApplicationShutdown {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ApiKeyRevoked, (keyId) => this.forget((key) => key.keyId === keyId));
+    await this.changes.subscribe(ChangeChannel.ApiKeyChanged, (keyId) => this.forget((key) => key.keyId === keyId));
     await this.changes.subscribe(ChangeChannel.ProjectChanged, (projectId) => this.forget((key) => key.projectId === projectId));
     this.timer = setInterval(() => void this.flushUsage(), TOUCH_EVERY_MS);
   }

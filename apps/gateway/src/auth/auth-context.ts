@@ -9,6 +9,8 @@ export type AuthContext =
       projectId: string;
       keyType: 'secret' | 'public';
       allowedOrigins: string[] | null;
+      /** Public keys: accepted messages per UTC day. */
+      dailyLimit: number | null;
       /** The project's own limit; null means the platform default. */
       rateLimitPerSecond: number | null;
     };

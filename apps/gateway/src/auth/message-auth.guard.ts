@@ -61,6 +61,7 @@ export class MessageAuthGuard implements CanActivate {
       projectId: key.projectId,
       keyType: key.type,
       allowedOrigins: key.allowedOrigins,
+      dailyLimit: key.dailyLimit,
       rateLimitPerSecond: key.rateLimitPerSecond,
     };
     return true;

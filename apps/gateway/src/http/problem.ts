@@ -29,6 +29,8 @@ export function problemFor(code: ErrorCode): { status: number; slug: string; tit
       return { status: 409, slug: 'conflict', title: 'Conflict' };
     case ErrorCode.RateLimited:
       return { status: 429, slug: 'rate-limited', title: 'Too many requests' };
+    case ErrorCode.DailyLimitReached:
+      return { status: 429, slug: 'daily-limit-reached', title: 'Daily limit reached' };
     case ErrorCode.ProviderRejected:
       return { status: 422, slug: 'provider-rejected', title: 'The provider refused the request' };
     case ErrorCode.Unavailable:

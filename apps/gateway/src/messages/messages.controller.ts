@@ -12,6 +12,7 @@ import { GatewayMetrics } from '../health/gateway.metrics';
 import { IDEMPOTENCY_KEY_DOC, REPLAYED_HEADER_DOC } from '../idempotency/idempotency.openapi';
 import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiRateLimited, RATE_LIMIT_HEADERS_DOC } from '../rate-limit/rate-limit.openapi';
+import { DailyLimit } from '../rate-limit/daily-limit';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AcceptedMessageDto, ListMessagesQueryDto, MessagePageDto, MessageWithEventsDto, ProjectQueryDto, SendMessageDto } from './messages.dto';
 
@@ -27,6 +28,7 @@ export class MessagesController {
     private readonly access: ProjectAccess,
     private readonly metrics: GatewayMetrics,
     private readonly idempotency: IdempotencyService,
+    private readonly dailyLimit: DailyLimit,
   ) {}
 
   @Post()
@@ -47,7 +49,8 @@ export class MessagesController {
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
     const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
-    const outcome = await this.idempotency.run(req, res, projectId, () => this.rpc.send('messages.accept', { ...command, projectId }));
+    const accept = () => this.idempotency.run(req, res, projectId, () => this.rpc.send('messages.accept', { ...command, projectId }));
+    const outcome = auth.kind === 'apiKey' && auth.dailyLimit !== null ? await this.dailyLimit.spend(auth.keyId, auth.dailyLimit, res, accept) : await accept();
     if (outcome.replayed) return outcome.body;
     stop();
     this.metrics.accepted.inc({ connector: outcome.body.connector.type });

@@ -5,6 +5,7 @@ import { CurrentUserId } from '../auth/auth-context';
 import { JwtGuard } from '../auth/jwt.guard';
 import { UuidParam } from '../http/uuid.param';
 import {
+  ApiKeyDto,
   ApiKeyListDto,
   ConnectorDto,
   ConnectorListDto,
@@ -14,6 +15,7 @@ import {
   CreateProjectDto,
   ProjectDto,
   ProjectListDto,
+  UpdateApiKeyDto,
   UpdateConnectorDto,
   UpdateProjectDto,
   VerifyResultDto,
@@ -66,7 +68,19 @@ export class ProjectsController {
   @ApiOperation({ operationId: 'createApiKey', summary: 'Create an API key (shown once)' })
   @ApiResponse({ status: 201, type: CreatedApiKeyDto })
   createKey(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
-    return this.rpc.send('apiKeys.create', { userId, projectId, name: body.name, type: body.type ?? 'secret', allowedOrigins: body.allowedOrigins });
+    return this.rpc.send('apiKeys.create', { userId, projectId, ...body, type: body.type ?? 'secret' });
+  }
+
+  @Patch(':projectId/keys/:keyId')
+  @ApiOperation({ operationId: 'updateApiKey', summary: "Change a key's name, or a public key's origins and daily limit" })
+  @ApiResponse({ status: 200, type: ApiKeyDto })
+  updateKey(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('keyId') keyId: string,
+    @Body() body: UpdateApiKeyDto,
+  ): Promise<ApiKeyDto> {
+    return this.rpc.send('apiKeys.update', { userId, projectId, keyId, ...body });
   }
 
   @Get(':projectId/keys')

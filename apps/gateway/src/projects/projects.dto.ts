@@ -1,6 +1,6 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf } from 'class-validator';
-import { CONNECTOR_TYPES, ConnectorType } from '@app/contracts';
+import { CONNECTOR_TYPES, ConnectorType, PUBLIC_KEY_DAILY_LIMIT_DEFAULT, PUBLIC_KEY_DAILY_LIMIT_MAX } from '@app/contracts';
 
 export class CreateProjectDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'My shop' }) @IsString() @Length(1, 100) name: string;
@@ -34,12 +34,43 @@ export class CreateApiKeyDto {
 
   @ApiPropertyOptional({ enum: ['secret', 'public'], default: 'secret' }) @IsOptional() @IsIn(['secret', 'public']) type?: 'secret' | 'public';
 
-  @ApiPropertyOptional({ type: [String], description: 'For public keys: the browser origins allowed to use it', example: ['https://shop.example.com'] })
+  @ApiPropertyOptional({ type: [String], description: 'Public keys only: the browser origins allowed to use it', example: ['https://shop.example.com'] })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true, message: 'allowedOrigins must be origins like https://example.com' })
   allowedOrigins?: string[];
+
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: PUBLIC_KEY_DAILY_LIMIT_MAX,
+    default: PUBLIC_KEY_DAILY_LIMIT_DEFAULT,
+    description: 'Public keys only: messages it may send per UTC day; past it, 429 daily-limit-reached until 00:00 UTC',
+  })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(PUBLIC_KEY_DAILY_LIMIT_MAX)
+  dailyLimit?: number;
+}
+
+export class UpdateApiKeyDto {
+  @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
+
+  @ApiPropertyOptional({ type: [String], description: 'Public keys only: replaces the allowed origins whole' })
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(50)
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true, message: 'allowedOrigins must be origins like https://example.com' })
+  allowedOrigins?: string[];
+
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PUBLIC_KEY_DAILY_LIMIT_MAX, description: 'Public keys only: messages per UTC day, from now on' })
+  @IsOptional()
+  @IsInt()
+  @Min(1)
+  @Max(PUBLIC_KEY_DAILY_LIMIT_MAX)
+  dailyLimit?: number;
 }
 
 export class ApiKeyDto {
@@ -48,6 +79,7 @@ export class ApiKeyDto {
   @ApiProperty({ enum: ['secret', 'public'] }) type: 'secret' | 'public';
   @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'mjs_sk_4fZ8kQ2mX9aB' }) prefix: string;
   @ApiProperty({ type: [String], nullable: true }) allowedOrigins: string[] | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Public keys: messages per UTC day; null for secret keys' }) dailyLimit: number | null;
   @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;

@@ -32,9 +32,36 @@ if oldest[2] then reset = tonumber(oldest[2]) + window - now end
 return { allowed, math.max(limit - count, 0), reset }
 `;
 
+/**
+ * A daily counter: takes one unit unless `limit` are taken already. Returns {taken, used}. A unit is
+ * given back when the request it was taken for ends without a new message, so only accepted sends count.
+ */
+const TAKE_DAILY = `
+local used = redis.call('INCR', KEYS[1])
+if used == 1 then redis.call('EXPIRE', KEYS[1], ARGV[2]) end
+if used > tonumber(ARGV[1]) then
+  redis.call('DECR', KEYS[1])
+  return { 0, used - 1 }
+end
+return { 1, used }
+`;
+const GIVE_BACK_DAILY = `
+if tonumber(redis.call('GET', KEYS[1]) or '0') > 0 then return redis.call('DECR', KEYS[1]) end
+return 0
+`;
+/** A day's counter outlives its day a little, so a late give-back never recreates it. */
+const DAILY_TTL_S = 2 * 86_400;
+
 type LimiterRedis = Redis & {
   rateLimitHit(key: string, limit: number, windowMs: number, member: string): Promise<[number, number, number]>;
+  takeDaily(key: string, limit: number, ttlSeconds: number): Promise<[number, number]>;
+  giveBackDaily(key: string): Promise<number>;
 };
+
+/** One unit of a daily counter, to give back if the request it was taken for sent nothing. */
+export interface DailyClaim {
+  readonly counter: string;
+}
 
 /** Counts requests per bucket across every gateway: one EVALSHA (one round trip) per request. */
 @Injectable()
@@ -49,6 +76,8 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     redis.on('error', () => undefined);
     redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
+    redis.defineCommand('takeDaily', { numberOfKeys: 1, lua: TAKE_DAILY });
+    redis.defineCommand('giveBackDaily', { numberOfKeys: 1, lua: GIVE_BACK_DAILY });
     this.redis = redis as LimiterRedis;
     this.prefix = `${config.redisPrefix}:rl:`;
   }
@@ -61,6 +90,17 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     const member = `${this.memberTag}${(this.sequence++).toString(36)}`;
     const [allowed, remaining, resetMs] = await this.redis.rateLimitHit(this.prefix + bucket, limit, RATE_LIMIT_WINDOW_MS, member);
     return { allowed: allowed === 1, remaining, resetMs };
+  }
+
+  /** `day` is the UTC date (YYYY-MM-DD) the unit counts against. Null when the day's limit is used up. */
+  async takeDaily(bucket: string, day: string, limit: number): Promise<DailyClaim | null> {
+    const counter = `${this.prefix}day:${bucket}:${day}`;
+    const [taken] = await this.redis.takeDaily(counter, limit, DAILY_TTL_S);
+    return taken === 1 ? { counter } : null;
+  }
+
+  async giveBackDaily(claim: DailyClaim): Promise<void> {
+    await this.redis.giveBackDaily(claim.counter);
   }
 
   async onApplicationShutdown(): Promise<void> {

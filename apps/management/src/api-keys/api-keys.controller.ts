@@ -18,6 +18,11 @@ export class ApiKeysController {
     return this.keys.list(p.userId, p.projectId);
   }
 
+  @Rpc('apiKeys.update')
+  update(@Payload() p: RpcPayload<'apiKeys.update'>): Promise<RpcReply<'apiKeys.update'>> {
+    return this.keys.update(p.userId, p.projectId, p.keyId, p);
+  }
+
   @Rpc('apiKeys.revoke')
   revoke(@Payload() p: RpcPayload<'apiKeys.revoke'>): Promise<RpcReply<'apiKeys.revoke'>> {
     return this.keys.revoke(p.userId, p.projectId, p.keyId);

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
-import { ApiKeyView, ChangeChannel, DomainError, VerifiedApiKey } from '@app/contracts';
+import { ApiKeyView, ChangeChannel, DomainError, ErrorCode, PUBLIC_KEY_DAILY_LIMIT_DEFAULT, VerifiedApiKey } from '@app/contracts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashSecret, verifySecret } from '@app/crypto';
 import { ApiKeyEntity } from '@app/database';
 import { ChangeFeed } from '@app/transport';
@@ -13,10 +13,17 @@ function toView(k: ApiKeyEntity): ApiKeyView {
     type: k.type,
     prefix: k.prefix,
     allowedOrigins: k.allowedOrigins,
+    dailyLimit: k.dailyLimit,
     lastUsedAt: k.lastUsedAt?.toISOString() ?? null,
     createdAt: k.createdAt.toISOString(),
     revokedAt: k.revokedAt?.toISOString() ?? null,
   };
+}
+
+/** Origins and a daily cap are what make a key safe in a browser; a secret key has neither. */
+function assertPublicOnly(input: { allowedOrigins?: string[]; dailyLimit?: number }): void {
+  if (input.allowedOrigins !== undefined) throw DomainError.validation('allowedOrigins', 'applies to public keys only');
+  if (input.dailyLimit !== undefined) throw DomainError.validation('dailyLimit', 'applies to public keys only');
 }
 
 @Injectable()
@@ -35,9 +42,10 @@ export class ApiKeysService {
   async create(
     userId: string,
     projectId: string,
-    input: { name: string; type: 'secret' | 'public'; allowedOrigins?: string[] },
+    input: { name: string; type: 'secret' | 'public'; allowedOrigins?: string[]; dailyLimit?: number },
   ): Promise<ApiKeyView & { key: string }> {
     await this.projects.requireOwned(userId, projectId);
+    if (input.type === 'secret') assertPublicOnly(input);
     const { key, prefix } = generateApiKey(input.type);
     const row = await this.keys.save(
       this.keys.create({
@@ -47,6 +55,7 @@ export class ApiKeysService {
         prefix,
         keyHash: await hashSecret(key),
         allowedOrigins: input.type === 'public' ? (input.allowedOrigins ?? []) : null,
+        dailyLimit: input.type === 'public' ? (input.dailyLimit ?? PUBLIC_KEY_DAILY_LIMIT_DEFAULT) : null,
         lastUsedAt: null,
         revokedAt: null,
       }),
@@ -60,13 +69,36 @@ export class ApiKeysService {
     return { data: rows.map(toView) };
   }
 
+  /** A public key's rules change in place (the key itself stays the same); every gateway hears of it at once. */
+  async update(
+    userId: string,
+    projectId: string,
+    keyId: string,
+    input: { name?: string; allowedOrigins?: string[]; dailyLimit?: number },
+  ): Promise<ApiKeyView> {
+    await this.projects.requireOwned(userId, projectId);
+    const key = await this.keys.findOneBy({ id: keyId, projectId });
+    if (!key) throw DomainError.notFound('API key');
+    if (key.revokedAt) throw new DomainError(ErrorCode.Conflict, 'the API key is revoked; create a new one');
+    if (key.type === 'secret') assertPublicOnly(input);
+    const changes: Partial<ApiKeyEntity> = {};
+    if (input.name !== undefined) changes.name = input.name;
+    if (input.allowedOrigins !== undefined) changes.allowedOrigins = input.allowedOrigins;
+    if (input.dailyLimit !== undefined) changes.dailyLimit = input.dailyLimit;
+    if (Object.keys(changes).length > 0) {
+      await this.keys.update({ id: keyId, projectId }, changes);
+      await this.changes.publish(ChangeChannel.ApiKeyChanged, key.id);
+    }
+    return toView({ ...key, ...changes });
+  }
+
   /** Revocation is published at once so every gateway drops its cached verification. */
   async revoke(userId: string, projectId: string, keyId: string): Promise<{ revoked: true }> {
     await this.projects.requireOwned(userId, projectId);
     const key = await this.keys.findOneBy({ id: keyId, projectId });
     if (!key) throw DomainError.notFound('API key');
     if (!key.revokedAt) await this.keys.update({ id: keyId, projectId }, { revokedAt: new Date() });
-    await this.changes.publish(ChangeChannel.ApiKeyRevoked, key.id);
+    await this.changes.publish(ChangeChannel.ApiKeyChanged, key.id);
     return { revoked: true };
   }
 
@@ -82,6 +114,7 @@ export class ApiKeysService {
       projectId: row.projectId,
       type: row.type,
       allowedOrigins: row.allowedOrigins,
+      dailyLimit: row.dailyLimit,
       rateLimitPerSecond: row.project?.rateLimitPerSecond ?? null,
     };
   }

@@ -12,6 +12,8 @@ export class ApiKeyEntity {
   /** bcrypt of the whole key; the key itself is never stored. */
   @Column({ name: 'key_hash', type: 'text' }) keyHash: string;
   @Column({ name: 'allowed_origins', type: 'text', array: true, nullable: true }) allowedOrigins: string[] | null;
+  /** Public keys only: accepted messages per UTC day. */
+  @Column({ name: 'daily_limit', type: 'integer', nullable: true }) dailyLimit: number | null;
   @Column({ name: 'last_used_at', type: 'timestamptz', nullable: true }) lastUsedAt: Date | null;
   @Column({ name: 'revoked_at', type: 'timestamptz', nullable: true }) revokedAt: Date | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
