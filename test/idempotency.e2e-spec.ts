@@ -112,6 +112,29 @@ describe('Idempotency-Key on POST /messages', () => {
     expect(await rows(body.message)).toBe(1);
   });
 
+  it('finds the first message when the gateway lost its answer: same id, one message, one send', async () => {
+    const key = randomUUID();
+    const body = { to: '424242', message: `lost answer ${key}`, connector: 'telegram' };
+    const first = await send(body, key);
+    expect(first.status).toBe(202);
+    // What a timed-out accept leaves behind: the message is stored, but the gateway released the key.
+    const record = `${platform.redisPrefix}:idem:${tenant.projectId}:${createHash('sha256').update(key).digest('hex')}`;
+    expect(await redis.del(record)).toBe(1);
+
+    const retry = await send(body, key);
+    expect(retry.status).toBe(202);
+    expect(retry.body).toEqual(first.body);
+    expect(await rows(body.message)).toBe(1);
+    expect(await providerSends(body.message)).toBe(1);
+
+    // The database remembers the body too: another body under that key is still refused.
+    await redis.del(record);
+    const other = await send({ ...body, message: 'something else' }, key);
+    expect(other.status).toBe(422);
+    expect(other.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'was used with a different request body' }]);
+    expect(await rows('something else')).toBe(0);
+  });
+
   it('turns 20 concurrent identical requests into one message and one provider send', async () => {
     const key = randomUUID();
     const body = { to: '424242', message: `twenty ${key}`, connector: 'telegram' };

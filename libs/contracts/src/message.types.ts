@@ -55,6 +55,8 @@ export interface SendMessageCommand {
   connector: string;
   subject?: string;
   metadata?: Record<string, string>;
+  /** From an Idempotency-Key header: SHA-256 of the key and of the request, stored with the message. */
+  idempotency?: { key: string; fingerprint: string };
 }
 
 export interface ListMessagesQuery {

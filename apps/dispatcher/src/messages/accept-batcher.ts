@@ -1,11 +1,14 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { SendJobData } from '@app/contracts';
+import { DomainError, ErrorCode, SendJobData } from '@app/contracts';
 import { SendQueues } from '@app/transport';
-import { MessageRepository, NewMessage } from './message.repository';
+import { IdempotentMatch, MessageRepository, NewMessage } from './message.repository';
+
+/** Either the message was stored now, or an earlier request with its Idempotency-Key stored one. */
+export type AcceptResult = { stored: true } | { stored: false; match: IdempotentMatch };
 
 interface Pending {
   message: NewMessage;
-  resolve: () => void;
+  resolve: (result: AcceptResult) => void;
   reject: (err: unknown) => void;
 }
 
@@ -29,8 +32,8 @@ export class AcceptBatcher {
     private readonly queues: SendQueues,
   ) {}
 
-  submit(message: NewMessage): Promise<void> {
-    return new Promise<void>((resolve, reject) => {
+  submit(message: NewMessage): Promise<AcceptResult> {
+    return new Promise<AcceptResult>((resolve, reject) => {
       this.pending.push({ message, resolve, reject });
       this.schedule();
     });
@@ -49,9 +52,21 @@ export class AcceptBatcher {
     const batch = this.pending.splice(0, MAX_BATCH);
     if (batch.length === 0) return;
     this.inFlight++;
+    let stored: NewMessage[];
     try {
-      await this.repository.insertMany(batch.map((p) => p.message));
-      for (const p of batch) p.resolve();
+      const matches = await this.repository.insertMany(batch.map((p) => p.message));
+      stored = [];
+      for (const p of batch) {
+        const match = matches.get(p.message.id);
+        if (match === undefined) {
+          stored.push(p.message);
+          p.resolve({ stored: true });
+        } else if (match) {
+          p.resolve({ stored: false, match });
+        } else {
+          p.reject(new DomainError(ErrorCode.Conflict, 'the message made with this Idempotency-Key was just deleted; retry the request'));
+        }
+      }
     } catch (err) {
       for (const p of batch) p.reject(err);
       return;
@@ -59,7 +74,7 @@ export class AcceptBatcher {
       this.inFlight--;
       this.schedule();
     }
-    await this.enqueue(batch.map((p) => p.message));
+    if (stored.length) await this.enqueue(stored);
   }
 
   private async enqueue(messages: NewMessage[]): Promise<void> {

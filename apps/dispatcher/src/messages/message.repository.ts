@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import {
+  AcceptedMessage,
   AttemptOutcome,
   DomainError,
   ListMessagesQuery,
@@ -24,7 +25,14 @@ export interface NewMessage {
   subject: string | null;
   metadata: Record<string, string> | null;
   whatsappTemplate: WhatsAppTemplateSend | null;
+  idempotency: { key: string; fingerprint: string } | null;
   createdAt: Date;
+}
+
+/** A message an earlier request with the same Idempotency-Key already made. */
+export interface IdempotentMatch {
+  message: AcceptedMessage;
+  fingerprint: string | null;
 }
 
 export interface AppliedOutcome {
@@ -80,21 +88,59 @@ export class MessageRepository {
    * enqueued, since the queue hand-off follows at once; if it fails, `markNotEnqueued` undoes that,
    * and a crash in between is caught by the sweep's staleness rule.
    */
-  async insertMany(messages: NewMessage[]): Promise<void> {
+  /**
+   * Returns, for each message NOT inserted because its Idempotency-Key was used before in its
+   * project, the message made then (null if that one vanished meanwhile, with its project).
+   */
+  async insertMany(messages: NewMessage[]): Promise<Map<string, IdempotentMatch | null>> {
     const params: unknown[] = [];
     const tuples = messages.map((m) => {
       const at = m.createdAt.toISOString();
       const events: MessageEvent[] = [{ status: 'queued', at }];
-      const values = [m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, m.whatsappTemplate, 'queued', JSON.stringify(events), m.createdAt, m.createdAt, m.createdAt];
+      const values = [
+        m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, m.whatsappTemplate, 'queued', JSON.stringify(events),
+        m.createdAt, m.createdAt, m.createdAt, m.idempotency?.key ?? null, m.idempotency?.fingerprint ?? null,
+      ];
       const base = params.length;
       params.push(...values);
       return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
     });
-    await this.dataSource.query(
-      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at)
-       VALUES ${tuples.join(', ')}`,
+    const inserted: Array<{ id: string }> = await this.dataSource.query(
+      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at, idempotency_key, request_fingerprint)
+       VALUES ${tuples.join(', ')}
+       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+       RETURNING id`,
       params,
     );
+    if (inserted.length === messages.length) return new Map();
+    const kept = new Set(inserted.map((row) => row.id));
+    return this.idempotentMatches(messages.filter((m) => !kept.has(m.id)));
+  }
+
+  /** The messages already made under these messages' Idempotency-Keys, by the new message's id. */
+  private async idempotentMatches(skipped: NewMessage[]): Promise<Map<string, IdempotentMatch | null>> {
+    const rows: Array<{ id: string; project_id: string; idempotency_key: string; request_fingerprint: string | null; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; created_at: Date }> =
+      await this.dataSource.query(
+        `SELECT m.id, m.project_id, m.idempotency_key, m.request_fingerprint, m.connector_id, m.connector_type, m."to", m.created_at
+           FROM messages m JOIN unnest($1::uuid[], $2::text[]) AS k(project_id, idempotency_key)
+             ON m.project_id = k.project_id AND m.idempotency_key = k.idempotency_key`,
+        [skipped.map((m) => m.projectId), skipped.map((m) => m.idempotency?.key ?? null)],
+      );
+    const byKey = new Map(rows.map((row) => [`${row.project_id}:${row.idempotency_key}`, row]));
+    const matches = new Map<string, IdempotentMatch | null>();
+    for (const m of skipped) {
+      const row = byKey.get(`${m.projectId}:${m.idempotency?.key}`);
+      if (!row) {
+        matches.set(m.id, null);
+        continue;
+      }
+      // The answer the first request got: accepted as queued, whatever the message did since.
+      matches.set(m.id, {
+        fingerprint: row.request_fingerprint,
+        message: { id: row.id, status: 'queued', connector: { id: row.connector_id, type: row.connector_type }, to: row.to, createdAt: row.created_at.toISOString() },
+      });
+    }
+    return matches;
   }
 
   async markNotEnqueued(ids: string[]): Promise<void> {

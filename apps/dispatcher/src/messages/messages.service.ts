@@ -36,7 +36,7 @@ export class MessagesService {
     const composed = await this.composer.compose(cmd, connector);
     const createdAt = new Date();
     const id = randomUUID();
-    await this.batcher.submit({
+    const result = await this.batcher.submit({
       id,
       projectId: cmd.projectId,
       connectorId: connector.id,
@@ -46,8 +46,18 @@ export class MessagesService {
       subject: composed.subject,
       whatsappTemplate: composed.whatsappTemplate,
       metadata: cmd.metadata ?? null,
+      idempotency: cmd.idempotency ?? null,
       createdAt,
     });
+    if (!result.stored) {
+      // The gateway lost the first answer (a timeout, a restart): answer as it would have, unless the body differs.
+      if (result.match.fingerprint !== cmd.idempotency?.fingerprint) {
+        throw new DomainError(ErrorCode.ValidationFailed, 'this Idempotency-Key was used with a different request body', [
+          { field: 'Idempotency-Key', message: 'was used with a different request body' },
+        ]);
+      }
+      return result.match.message;
+    }
     void this.events.emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }]).catch(() => undefined);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }

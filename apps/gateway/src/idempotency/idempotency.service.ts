@@ -7,15 +7,21 @@ import { ProblemFilter } from '../http/problem.filter';
 import { IDEMPOTENCY_KEY_HEADER, parseIdempotencyKey, REPLAYED_HEADER, requestFingerprint } from './idempotency-key';
 import { IdempotencyRecord, IdempotencyStore } from './idempotency.store';
 
+/** What the work is told about the request's key: SHA-256 of the key and of the request. */
+export interface IdempotencyTag {
+  key: string;
+  fingerprint: string;
+}
+
 /** A replay is what the route answered the first time: its success body or a problem. */
 export type IdempotentOutcome<T> = { replayed: false; body: T } | { replayed: true; body: T | Problem };
 
 /**
  * `Idempotency-Key` (IETF httpapi idempotency draft, Stripe's semantics), scoped per project. The first
  * request claims the key (one round trip); its answer, success or 4xx, is kept (one more) and replayed
- * to every retry with the same body. A 5xx releases the key so the client may retry (if a timed-out
- * accept did land, that retry makes a second message: closing it needs the key in the dispatcher's insert).
- * Without the header a request costs nothing here.
+ * to every retry with the same body. A 5xx releases the key so the client may retry; the work gets the
+ * key too, so an accept that did land although its answer was lost (a timeout) is found by the retry
+ * in the database rather than made twice. Without the header a request costs nothing here.
  */
 @Injectable()
 export class IdempotencyService {
@@ -26,10 +32,11 @@ export class IdempotencyService {
     private readonly problems: ProblemFilter,
   ) {}
 
-  async run<T>(req: Request, res: Response, projectId: string, work: () => Promise<T>): Promise<IdempotentOutcome<T>> {
+  async run<T>(req: Request, res: Response, projectId: string, work: (tag?: IdempotencyTag) => Promise<T>): Promise<IdempotentOutcome<T>> {
     const key = parseIdempotencyKey(req.headers['idempotency-key']);
     if (key === undefined) return { replayed: false, body: await work() };
-    const id = `${projectId}:${sha256Hex(key)}`;
+    const keyHash = sha256Hex(key);
+    const id = `${projectId}:${keyHash}`;
     const fingerprint = requestFingerprint(`${req.method} ${req.path}`, req.body);
 
     let existing: IdempotencyRecord | null;
@@ -43,7 +50,7 @@ export class IdempotencyService {
 
     let body: T;
     try {
-      body = await work();
+      body = await work({ key: keyHash, fingerprint });
     } catch (err) {
       const problem = this.problems.toProblem(err, req);
       const settled = problem.status < 500 ? this.store.complete(id, fingerprint, problem.status, problem) : this.store.release(id);

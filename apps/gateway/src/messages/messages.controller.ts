@@ -49,7 +49,7 @@ export class MessagesController {
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
     const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
-    const accept = () => this.idempotency.run(req, res, projectId, () => this.rpc.send('messages.accept', { ...command, projectId }));
+    const accept = () => this.idempotency.run(req, res, projectId, (idempotency) => this.rpc.send('messages.accept', { ...command, projectId, idempotency }));
     const outcome = auth.kind === 'apiKey' && auth.dailyLimit !== null ? await this.dailyLimit.spend(auth.keyId, auth.dailyLimit, res, accept) : await accept();
     if (outcome.replayed) return outcome.body;
     stop();

@@ -8,6 +8,8 @@ import { ProjectEntity } from './project.entity';
 @Index('messages_unfinished', ['updatedAt'], { where: `"status" IN ('queued', 'sending')` })
 // Provider receipts name a message by the connector and the provider's own id.
 @Index('messages_receipt_lookup', ['connectorId', 'externalId'])
+// An Idempotency-Key makes at most one message per project, even when the gateway lost the first answer.
+@Index('messages_idempotency', ['projectId', 'idempotencyKey'], { unique: true, where: `"idempotency_key" IS NOT NULL` })
 export class MessageEntity {
   /** Chosen by the dispatcher before the insert, so the queue job id can be the message id. */
   @PrimaryColumn('uuid') id: string;
@@ -34,6 +36,9 @@ export class MessageEntity {
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true }) readAt: Date | null;
+  /** SHA-256 of the request's Idempotency-Key, and of the request it came with (to refuse another body). */
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
+  @Column({ name: 'request_fingerprint', type: 'text', nullable: true }) requestFingerprint: string | null;
   /** Set once the connector queue has the job; the outbox sweep re-queues rows where it is missing. */
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt: Date | null;
 
