@@ -61,6 +61,22 @@ describe('public keys', () => {
     expect((await platform.request('GET', 'projects', { token: publicKey })).status).toBe(403);
   });
 
+  it('is rate limited per client IP (X-Forwarded-For from a trusted proxy), while a secret key shares one window', async () => {
+    const other = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
+    const token = other.accessToken;
+    expect((await platform.request('PATCH', `projects/${other.projectId}`, { token, body: { rateLimitPerSecond: 2 } })).status).toBe(200);
+    await platform.request('POST', `projects/${other.projectId}/templates`, { token, body: { name: 'contact', content: 'Hi {{name}}' } });
+    const key = (await platform.request('POST', `projects/${other.projectId}/keys`, { token, body: { name: 'web', type: 'public', allowedOrigins: [shop] } })).body.key;
+    const body = { to: '5151', template: { name: 'contact', variables: { name: 'IP' } }, connector: 'telegram' };
+    const from = (ip: string, apiKey = key, payload: object = body) =>
+      platform.request('POST', 'messages', { token: apiKey, body: payload, headers: { origin: shop, 'x-forwarded-for': ip } });
+    // The platform's loopback is the trusted proxy here (TRUST_PROXY=loopback), as a load balancer would be.
+    const statuses = async (requests: Array<Promise<{ status: number }>>) => (await Promise.all(requests)).map((r) => r.status).sort();
+    expect(await statuses([from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.2')])).toEqual([202, 202, 202, 429]);
+    const server = { to: '5151', message: 'server', connector: 'telegram' };
+    expect(await statuses(['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((ip) => from(ip, other.apiKey, server)))).toEqual([202, 202, 429]);
+  });
+
   describe('daily limit', () => {
     const contact = (name: string) => ({ to: '5151', template: { name: 'contact', variables: { name } }, connector: 'telegram' });
     const createKey = (body: object) => platform.request('POST', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken, body });

@@ -16,7 +16,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.create<NestExpressApplication>(GatewayModule, { bufferLogs: true, bodyParser: false });
   applyCommonBootstrap(app);
   app.disable('x-powered-by');
-  app.set('trust proxy', 'loopback');
+  app.set('trust proxy', config.trustProxy);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   app.use(corsPreflight);
   app.use(requireJsonContentType);

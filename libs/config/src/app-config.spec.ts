@@ -17,6 +17,15 @@ describe('parseConfig', () => {
     expect(config.idempotencyTtlHours).toBe(24);
     expect(config.webhookAllowPrivate).toBe(false);
     expect(config.webhookRetryScale).toBe(1);
+    expect(config.trustProxy).toEqual(['loopback']);
+  });
+
+  it.each([
+    ['1', 1],
+    ['loopback, 10.0.0.0/8', ['loopback', '10.0.0.0/8']],
+    ['uniquelocal,fd00::/8,192.168.1.10', ['uniquelocal', 'fd00::/8', '192.168.1.10']],
+  ])('reads TRUST_PROXY=%s', (value, expected) => {
+    expect(parseConfig({ ...base, TRUST_PROXY: value }).trustProxy).toEqual(expected);
   });
 
   it.each([
@@ -31,6 +40,9 @@ describe('parseConfig', () => {
     [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, /WEBHOOK_ALLOW_PRIVATE must be true or false/],
     [{ WEBHOOK_RETRY_SCALE: 'fast' }, /WEBHOOK_RETRY_SCALE must be a number/],
     [{ WEBHOOK_RETRY_SCALE: '0' }, /WEBHOOK_RETRY_SCALE/],
+    [{ TRUST_PROXY: 'everyone' }, /TRUST_PROXY: everyone is not/],
+    [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY: 10.0.0.0\/33 is not/],
+    [{ TRUST_PROXY: 'true' }, /TRUST_PROXY: true is not/],
   ])('refuses %j with a one-line reason', (override, reason) => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(reason);
   });

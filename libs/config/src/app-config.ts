@@ -1,3 +1,4 @@
+import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
 import { CONNECTOR_TYPES, ConnectorType } from '@app/contracts';
@@ -25,6 +26,8 @@ export interface AppConfig {
   outboxStaleAfterMs: number;
   shutdownTimeoutMs: number;
   rateLimitPerSecond: number;
+  /** Express's `trust proxy`: how many hops, or which proxy addresses, to believe X-Forwarded-For from. */
+  trustProxy: number | string[];
   idempotencyTtlHours: number;
   /** Webhook endpoints may resolve to loopback, private or link-local addresses (off unless WEBHOOK_ALLOW_PRIVATE=true). */
   webhookAllowPrivate: boolean;
@@ -38,6 +41,22 @@ function decodeKey(name: string, base64: string): Buffer {
   const key = Buffer.from(base64, 'base64');
   if (key.length !== 32) throw new ConfigError(`${name} must decode to exactly 32 bytes (got ${key.length})`);
   return key;
+}
+
+const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
+
+/** A hop count, or proxy addresses as Express's `trust proxy` takes them; each entry is checked here. */
+function parseTrustProxy(value: string): number | string[] {
+  if (/^\d+$/.test(value)) return Number(value);
+  const entries = value.split(',').map((entry) => entry.trim());
+  for (const entry of entries) {
+    const [address, bits, extra] = entry.split('/');
+    const family = isIP(address);
+    const maxBits = family === 6 ? 128 : 32;
+    const ok = PROXY_RANGES.includes(entry) || (family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)));
+    if (!ok) throw new ConfigError(`TRUST_PROXY: ${entry} is not loopback, linklocal, uniquelocal, an IP or a CIDR`);
+  }
+  return entries;
 }
 
 /** Parses and checks the environment; throws ConfigError with a one-line reason. */
@@ -75,6 +94,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     outboxStaleAfterMs: dto.OUTBOX_STALE_AFTER_MS ?? 60_000,
     shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,
     rateLimitPerSecond: dto.RATE_LIMIT_PER_SECOND ?? 100,
+    trustProxy: parseTrustProxy(dto.TRUST_PROXY ?? 'loopback'),
     idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
     webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,

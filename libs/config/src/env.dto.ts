@@ -70,6 +70,13 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
 
+  /**
+   * Which proxies' X-Forwarded-For the gateway believes, so per-IP limits see the client and not the
+   * load balancer: a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IPs, CIDRs.
+   */
+  @IsOptional() @Matches(/^(\d{1,2}|[A-Za-z0-9.:/]+( *, *[A-Za-z0-9.:/]+)*)$/, { message: 'TRUST_PROXY must be a hop count or a list like loopback,10.0.0.0/8' })
+  TRUST_PROXY?: string;
+
   /** Requests per second per API key when the project sets no limit of its own. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
   RATE_LIMIT_PER_SECOND?: number;
