@@ -21,5 +21,32 @@ export function buildOpenApi(app: INestApplication): OpenAPIObject {
       if (operation) operation.responses = { ...operation.responses, default: problem };
     }
   }
+  nullableToJsonSchema(document);
   return document;
+}
+
+/**
+ * `nullable` is OpenAPI 3.0 and means nothing in a 3.1 (JSON Schema) document, so client generators
+ * would type every nullable field as never null. @nestjs/swagger still writes it; say it the 3.1 way.
+ */
+function nullableToJsonSchema(node: unknown): void {
+  if (Array.isArray(node)) return node.forEach(nullableToJsonSchema);
+  if (typeof node !== 'object' || node === null) return;
+  const schema = node as Record<string, unknown>;
+  for (const [key, value] of Object.entries(schema)) if (key !== 'example' && key !== 'examples') nullableToJsonSchema(value);
+  if (typeof schema.nullable !== 'boolean') return;
+  const nullable = schema.nullable;
+  delete schema.nullable;
+  if (!nullable) return;
+  if (Array.isArray(schema.allOf) && schema.allOf.length === 1) {
+    // A nullable nested DTO comes as { type: 'object', allOf: [{ $ref }] }.
+    schema.anyOf = [schema.allOf[0], { type: 'null' }];
+    delete schema.allOf;
+    delete schema.type;
+  } else if (typeof schema.type === 'string') {
+    schema.type = [schema.type, 'null'];
+    if (Array.isArray(schema.enum)) schema.enum = [...schema.enum, null];
+  } else {
+    throw new Error(`OpenAPI: cannot express this nullable schema in 3.1: ${JSON.stringify(schema)}`);
+  }
 }

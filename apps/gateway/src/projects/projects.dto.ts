@@ -9,7 +9,7 @@ export class CreateProjectDto {
 export class UpdateProjectDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
 
-  @ApiPropertyOptional({ minimum: 1, maximum: 10000, nullable: true, description: 'Requests per second per API key; null restores the default' })
+  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, nullable: true, description: 'Requests per second per API key; null restores the default' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsInt()
@@ -80,9 +80,9 @@ export class ApiKeyDto {
   @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'mjs_sk_4fZ8kQ2mX9aB' }) prefix: string;
   @ApiProperty({ type: [String], nullable: true }) allowedOrigins: string[] | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Public keys: messages per UTC day; null for secret keys' }) dailyLimit: number | null;
-  @ApiProperty({ format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
-  @ApiProperty({ format: 'date-time', nullable: true }) revokedAt: string | null;
+  @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;
 }
 
 export class CreatedApiKeyDto extends ApiKeyDto {
