@@ -8,7 +8,7 @@
  *   2. database  DATABASE_URL when set (must answer), else an embedded PostgreSQL in <data>/postgres
  *   3. redis     REDIS_URL (default redis://127.0.0.1:6379) when it answers PING, else a redis-server
  *                child process when one is installed
- *   4. migrations, then the five apps, then a banner once the gateway's /readyz answers 200
+ *   4. migrations, then the five apps, then a banner once each app says it serves and /readyz answers 200
  *   5. SIGINT/SIGTERM: apps first (they drain), then PostgreSQL and Redis; exit 0
  *
  * <data> is MESSAGEJS_DATA_DIR, default <repo>/.data.
@@ -157,8 +157,8 @@ async function main() {
   await migrate(appEnv);
   checkpoint();
 
-  for (const app of APPS) startApp(app, appEnv);
-  await waitUntilReady(port);
+  const started = APPS.map((app) => startApp(app, appEnv));
+  await waitUntilReady(port, started);
   checkpoint();
 
   state.started = true;
@@ -607,11 +607,11 @@ async function stopRedis() {
 // 4. Migrations and 5. the apps
 // ---------------------------------------------------------------------------------------------------
 
-function spawnNode(label, app, args, appEnv) {
+function spawnNode(label, app, args, appEnv, { ipc = false } = {}) {
   const proc = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'main.js'), ...args], {
     cwd: ROOT,
     env: appEnv,
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: ipc ? ['ignore', 'pipe', 'pipe', 'ipc'] : ['ignore', 'pipe', 'pipe'],
   });
   pipeLines(label, proc.stdout, process.stdout);
   pipeLines(label, proc.stderr, process.stderr);
@@ -636,29 +636,42 @@ async function migrate(appEnv) {
   }
 }
 
+/** Starts one app; `ready` is true once it says (over IPC, see announceReady in libs/observability) that it serves. */
 function startApp(app, appEnv) {
-  const { closed } = spawnNode(app, app, [], appEnv);
+  const { proc, closed } = spawnNode(app, app, [], appEnv, { ipc: true });
+  const started = { app, ready: false };
+  proc.on('message', (message) => {
+    if (message && message.ready === true) started.ready = true;
+  });
   closed.then((result) => {
     if (state.stopping) return;
     if (result.error) fail(`${app} could not be started: ${oneLine(result.error)}`);
     else fail(`${app} exited unexpectedly (${describeExit(result.code, result.signal)})`);
   });
+  return started;
 }
 
-async function waitUntilReady(port) {
+/**
+ * Ready means every app said it serves and the gateway's /readyz answers 200. /readyz alone is not
+ * enough: it checks PostgreSQL and Redis, not whether the services behind the gateway listen yet, and
+ * a request they miss (Redis pub/sub) would time out as a 503.
+ */
+async function waitUntilReady(port, started) {
   const url = `http://127.0.0.1:${port}/readyz`;
   const deadline = Date.now() + READY_TIMEOUT_MS;
-  let last = 'no answer yet';
   for (;;) {
     checkpoint();
+    let last;
     try {
       const res = await httpGet(url, 2_000);
-      if (res.status === 200) return;
-      last = `HTTP ${res.status} ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`;
+      if (res.status !== 200) last = `GET ${url}: HTTP ${res.status} ${res.body.replace(/\s+/g, ' ').slice(0, 200)}`;
     } catch (err) {
-      last = oneLine(err);
+      last = `GET ${url}: ${oneLine(err)}`;
     }
-    if (Date.now() > deadline) throw new StartError(`the gateway was not ready within ${READY_TIMEOUT_MS / 1000} s (GET ${url}: ${last})`);
+    const waiting = started.filter((s) => !s.ready).map((s) => s.app);
+    if (!last && waiting.length === 0) return;
+    last ||= `${waiting.join(', ')} not serving yet`;
+    if (Date.now() > deadline) throw new StartError(`MessageJS was not ready within ${READY_TIMEOUT_MS / 1000} s (${last})`);
     await sleep(500);
   }
 }

@@ -103,6 +103,14 @@ describe('npm start (scripts/start.js)', () => {
       });
     });
 
+    // The banner means every app serves: a signup at once reaches the management app (no 503 timeout).
+    const signup = await fetch(`http://127.0.0.1:${port}/api/v1/auth/signup`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ email: `${redisPrefix}@example.com`, password: randomBytes(12).toString('hex') }),
+    });
+    expect(signup.status).toBe(201);
+
     expect(output).toContain(`API        http://localhost:${port}/api/v1`);
     expect(output).toContain(`OpenAPI    http://localhost:${port}/openapi.json`);
     const pgLine = /PostgreSQL (postgres:\/\/\S+) \(embedded\)/.exec(output);

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { createRpcApp } from '@app/transport';
 import { DispatcherModule } from './dispatcher.module';
 
@@ -8,6 +8,7 @@ async function bootstrap(): Promise<void> {
   const app = await createRpcApp(DispatcherModule, 'dispatcher', config);
   applyCommonBootstrap(app);
   await app.listen();
+  announceReady();
 }
 
 bootstrap().catch(exitOnStartupFailure('dispatcher'));

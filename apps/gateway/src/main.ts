@@ -3,7 +3,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, raw, Request, Response, urlencoded } from 'express';
-import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { GatewayModule } from './gateway.module';
 import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
 import { corsPreflight } from './http/cors-preflight.middleware';
@@ -36,6 +36,7 @@ async function bootstrap(): Promise<void> {
   const problems = app.get(ProblemFilter);
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => problems.write(err, req, res));
   await app.listen(config.port, '0.0.0.0');
+  announceReady();
 }
 
 bootstrap().catch(exitOnStartupFailure('gateway'));

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { runMigrations } from '@app/database';
 import { createRpcApp } from '@app/transport';
 import { ManagementModule } from './management.module';
@@ -15,6 +15,7 @@ async function bootstrap(): Promise<void> {
   const app = await createRpcApp(ManagementModule, 'management', config);
   applyCommonBootstrap(app);
   await app.listen();
+  announceReady();
 }
 
 bootstrap().catch(exitOnStartupFailure('management'));

@@ -42,6 +42,18 @@ export function applyCommonBootstrap(app: INestApplicationContext): void {
   process.once('SIGINT', shutdown);
 }
 
+/**
+ * Tells a supervising parent that this app now serves: scripts/start.js opens an IPC channel to each
+ * app and prints "MessageJS is running" only once all five said so (the gateway's /readyz cannot tell
+ * whether the apps behind it listen yet). A no-op when nobody opened a channel.
+ */
+export function announceReady(): void {
+  if (!process.send) return;
+  process.send({ ready: true });
+  // The app lives on its servers and connections; an open channel alone must not keep it running.
+  process.channel?.unref();
+}
+
 export function exitOnStartupFailure(app: string) {
   return (err: unknown): never => {
     process.stderr.write(`${app}: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
