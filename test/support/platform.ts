@@ -25,6 +25,39 @@ export interface ApiResponse<T = any> {
   text: string;
 }
 
+export interface RequestOptions {
+  token?: string;
+  body?: unknown;
+  headers?: Record<string, string>;
+  raw?: string;
+}
+
+/** What a suite needs to call a running platform; `createTenant` takes any of them. */
+export interface PlatformApi {
+  readonly baseUrl: string;
+  request<T = any>(method: string, url: string, options?: RequestOptions): Promise<ApiResponse<T>>;
+}
+
+/** One HTTP call to the platform at `baseUrl`; `url` is a path (`/readyz`) or relative to /api/v1 (`messages`). */
+export async function apiRequest<T = any>(baseUrl: string, method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+  const headers: Record<string, string> = { ...(options.headers ?? {}) };
+  if (options.token) headers.authorization = `Bearer ${options.token}`;
+  let body: string | undefined = options.raw;
+  if (options.body !== undefined) {
+    body = JSON.stringify(options.body);
+    headers['content-type'] ??= 'application/json';
+  }
+  const res = await fetch(`${baseUrl}${url.startsWith('/') ? url : `/api/v1/${url}`}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    /* not JSON: keep the text */
+  }
+  return { status: res.status, headers: res.headers, body: parsed as T, text };
+}
+
 export async function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
@@ -41,7 +74,7 @@ export async function freePort(): Promise<number> {
  * the migrated template and a Redis prefix of its own. Everything the apps print is kept, so a test
  * can assert that no secret ever reached a log line.
  */
-export class Platform {
+export class Platform implements PlatformApi {
   readonly processes = new Map<AppName, ChildProcess>();
   readonly logs: string[] = [];
   readonly env: Record<string, string>;
@@ -142,43 +175,32 @@ export class Platform {
     return code;
   }
 
-  async request<T = any>(method: string, url: string, options: { token?: string; body?: unknown; headers?: Record<string, string>; raw?: string } = {}): Promise<ApiResponse<T>> {
-    const headers: Record<string, string> = { ...(options.headers ?? {}) };
-    if (options.token) headers.authorization = `Bearer ${options.token}`;
-    let body: string | undefined = options.raw;
-    if (options.body !== undefined) {
-      body = JSON.stringify(options.body);
-      headers['content-type'] ??= 'application/json';
-    }
-    const res = await fetch(`${this.baseUrl}${url.startsWith('/') ? url : `/api/v1/${url}`}`, { method, headers, body });
-    const text = await res.text();
-    let parsed: unknown = text;
-    try {
-      parsed = text ? JSON.parse(text) : undefined;
-    } catch {
-      /* not JSON: keep the text */
-    }
-    return { status: res.status, headers: res.headers, body: parsed as T, text };
+  request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+    return apiRequest<T>(this.baseUrl, method, url, options);
   }
 
   async stop(): Promise<void> {
     await Promise.all([...this.processes.keys()].map((app) => this.terminate(app, 10_000)));
     await this.db?.end().catch(() => undefined);
     await dropDatabase(this.database).catch(() => undefined);
-    const redis = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1 });
-    redis.on('error', () => undefined);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${this.redisPrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } catch {
-      /* a suite that stopped its own Redis has nothing left to clean */
-    } finally {
-      redis.disconnect();
-    }
+    // A suite that stopped its own Redis has nothing left to clean.
+    await deleteRedisKeys(this.env.REDIS_URL, this.redisPrefix).catch(() => undefined);
+  }
+}
+
+/** Removes every key under `prefix:` (a suite's queues, caches, rate-limit windows). */
+export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
+  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
+  redis.on('error', () => undefined);
+  try {
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await redis.del(...keys);
+    } while (cursor !== '0');
+  } finally {
+    redis.disconnect();
   }
 }
 

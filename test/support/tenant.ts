@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Platform } from './platform';
+import { PlatformApi } from './platform';
 
 export interface Tenant {
   email: string;
@@ -13,7 +13,7 @@ export interface Tenant {
 }
 
 /** A fresh user with a project and a secret key — suites isolate themselves by tenant, never by seed data. */
-export async function createTenant(platform: Platform, options: { telegram?: { botToken: string; baseUrl: string } } = {}): Promise<Tenant> {
+export async function createTenant(platform: PlatformApi, options: { telegram?: { botToken: string; baseUrl: string } } = {}): Promise<Tenant> {
   const email = `user-${randomBytes(6).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const signup = await platform.request('POST', 'auth/signup', { body: { email, password } });
