@@ -234,6 +234,24 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     expect((await deliveries(created.body.id, '?cursor=nonsense')).status).toBe(422);
   });
 
+  it('forgets delivery attempts older than WEBHOOK_DELIVERY_RETENTION_DAYS (30 by default), and only those', async () => {
+    const created = await createEndpoint({ url: receiver.url('/kept'), events: ['message.sent'] });
+    const [oldId, newId] = [await send('old delivery'), await send('new delivery')];
+    const rowsOf = async () => {
+      const res = await deliveries(created.body.id);
+      return (res.body.data as Array<{ id: string; messageId: string; status: string }>).filter((d) => d.status === 'succeeded');
+    };
+    await eventually(async () => (await rowsOf()).length === 2);
+    await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE message_id = $1`, [oldId]);
+    await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '29 days' WHERE message_id = $1`, [newId]);
+    // The sweep runs soon after the app starts, then hourly.
+    expect(await platform.terminate('webhooks')).toBe(0);
+    await platform.startApp('webhooks');
+    await eventually(async () => (await rowsOf()).length === 1);
+    expect((await rowsOf()).map((d) => d.messageId)).toEqual([newId]);
+    expect(platform.logs.some((line) => /deleted 1 webhook delivery attempts older than 30 days/.test(line))).toBe(true);
+  });
+
   it('disables an endpoint that answers 410 and sends it nothing more until it is re-enabled', async () => {
     receiver.answer('/gone', 410);
     const gone = await createEndpoint({ url: receiver.url('/gone'), events: ['message.sent'] });

@@ -124,4 +124,13 @@ export class WebhookRepository {
     );
     return result[1] > 0;
   }
+
+  /** At most `limit` attempt rows older than `before`; returns how many went. */
+  async deleteDeliveriesBefore(before: Date, limit: number): Promise<number> {
+    const result: [unknown[], number] = await this.dataSource.query(
+      `DELETE FROM webhook_deliveries WHERE id IN (SELECT id FROM webhook_deliveries WHERE created_at < $1 LIMIT $2)`,
+      [before, limit],
+    );
+    return result[1];
+  }
 }

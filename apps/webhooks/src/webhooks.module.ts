@@ -6,6 +6,7 @@ import { LoggerModule } from '@app/observability';
 import { ChangeFeed } from '@app/transport';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryQueue } from './delivery/delivery-queue';
+import { DeliveryRetention } from './delivery/delivery-retention';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookSigner } from './delivery/webhook-signer';
 import { StatusEventProcessor } from './events/status-event.processor';
@@ -25,6 +26,7 @@ import { WebhookWorkers } from './webhook.workers';
     StatusEventProcessor,
     DeliveryProcessor,
     WebhookWorkers,
+    DeliveryRetention,
   ],
 })
 export class WebhooksModule {}

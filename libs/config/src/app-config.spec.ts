@@ -18,6 +18,7 @@ describe('parseConfig', () => {
     expect(config.webhookAllowPrivate).toBe(false);
     expect(config.webhookRetryScale).toBe(1);
     expect(config.trustProxy).toEqual(['loopback']);
+    expect(config.webhookDeliveryRetentionDays).toBe(30);
   });
 
   it.each([
@@ -40,6 +41,7 @@ describe('parseConfig', () => {
     [{ WEBHOOK_ALLOW_PRIVATE: 'yes' }, /WEBHOOK_ALLOW_PRIVATE must be true or false/],
     [{ WEBHOOK_RETRY_SCALE: 'fast' }, /WEBHOOK_RETRY_SCALE must be a number/],
     [{ WEBHOOK_RETRY_SCALE: '0' }, /WEBHOOK_RETRY_SCALE/],
+    [{ WEBHOOK_DELIVERY_RETENTION_DAYS: '1' }, /at least 3/],
     [{ TRUST_PROXY: 'everyone' }, /TRUST_PROXY: everyone is not/],
     [{ TRUST_PROXY: '10.0.0.0/33' }, /TRUST_PROXY: 10.0.0.0\/33 is not/],
     [{ TRUST_PROXY: 'true' }, /TRUST_PROXY: true is not/],

@@ -33,6 +33,7 @@ export interface AppConfig {
   webhookAllowPrivate: boolean;
   /** Factor applied to the webhook retry schedule. */
   webhookRetryScale: number;
+  webhookDeliveryRetentionDays: number;
 }
 
 export class ConfigError extends Error {}
@@ -98,6 +99,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
     webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
+    webhookDeliveryRetentionDays: dto.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
   };
 }
 

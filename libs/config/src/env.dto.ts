@@ -93,4 +93,8 @@ export class EnvDto {
   // class-validator reports the bottom decorator first: "must be a number" before the range.
   @IsOptional() @Transform(toInt) @Min(0.0001) @Max(100) @IsNumber({}, { message: 'WEBHOOK_RETRY_SCALE must be a number' })
   WEBHOOK_RETRY_SCALE?: number;
+
+  /** Days the delivery log keeps each attempt; longer than the retry schedule (about 42 h) so no live delivery loses its rows. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(3, { message: 'WEBHOOK_DELIVERY_RETENTION_DAYS must be at least 3 (the retry schedule spans 42 h)' }) @Max(3650)
+  WEBHOOK_DELIVERY_RETENTION_DAYS?: number;
 }

@@ -17,8 +17,9 @@ import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
 import { AcceptedMessageDto, ListMessagesQueryDto, MessagePageDto, MessageWithEventsDto, ProjectQueryDto, SendMessageDto } from './messages.dto';
 
 @ApiTags('messages')
-@ApiBearerAuth('apiKey')
+// Listed first, so a generated client holding both tokens sends the API key here.
 @ApiBearerAuth('jwt')
+@ApiBearerAuth('apiKey')
 @UseGuards(MessageAuthGuard, RateLimitGuard)
 @ApiRateLimited()
 @Controller('messages')

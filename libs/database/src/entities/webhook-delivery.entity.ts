@@ -9,6 +9,8 @@ import { WebhookEndpointEntity } from './webhook-endpoint.entity';
  */
 @Entity('webhook_deliveries')
 @Index('webhook_deliveries_endpoint_page', ['endpointId', 'createdAt', 'id'])
+// The retention sweep deletes by age alone.
+@Index('webhook_deliveries_created', ['createdAt'])
 @Unique('webhook_deliveries_attempt', ['endpointId', 'webhookId', 'attempt'])
 export class WebhookDeliveryEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
