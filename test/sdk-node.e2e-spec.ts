@@ -46,7 +46,8 @@ describe('the SDK in Node', () => {
   let client: Sdk.MessageJS;
 
   beforeAll(async () => {
-    [telegram, platform] = await Promise.all([TelegramFake.start(), StartedPlatform.start()]);
+    telegram = await TelegramFake.start();
+    platform = await StartedPlatform.start();
     tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
     const template = await platform.request('POST', `projects/${tenant.projectId}/templates`, {
       token: tenant.accessToken,
