@@ -70,6 +70,14 @@ describe('OpenAPI document', () => {
     expect(result.valid).toBe(true);
   });
 
+  it('names the platform as its server, so a generated client needs no base URL', () => {
+    expect(document.servers).toEqual([{ url: `http://localhost:${platform.port}` }]);
+  });
+
+  it('lists the API key first on message routes, so a client holding a JWT too sends the key', () => {
+    expect(document.paths['/api/v1/messages'].post.security.map((s: Record<string, unknown>) => Object.keys(s)[0])).toEqual(['apiKey', 'jwt']);
+  });
+
   it.each(ROUTES)('describes %s %s with an operation id and its auth', (method, path, scheme) => {
     const operation = document.paths[path]?.[method];
     expect(operation).toBeDefined();

@@ -27,7 +27,7 @@ async function bootstrap(): Promise<void> {
   app.use(requireObjectBody);
   app.useGlobalPipes(createValidationPipe());
 
-  const document = buildOpenApi(app);
+  const document = buildOpenApi(app, config.publicUrl ?? `http://localhost:${config.port}`);
   app.use('/openapi.json', (req: Request, res: Response, next: NextFunction) => (req.method === 'GET' ? res.json(document) : next()));
   SwaggerModule.setup('docs', app, document, { jsonDocumentUrl: 'docs/json' });
 

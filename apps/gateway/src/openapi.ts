@@ -3,12 +3,14 @@ import { DocumentBuilder, getSchemaPath, OpenAPIObject, SwaggerModule } from '@n
 import { ProblemDto } from './http/problem.dto';
 
 /** The OpenAPI document describes API.md; it is generated from the DTOs so the two cannot drift. */
-export function buildOpenApi(app: INestApplication): OpenAPIObject {
+/** `serverUrl`: where clients reach this platform (PUBLIC_URL), so generated clients need no base URL. */
+export function buildOpenApi(app: INestApplication, serverUrl: string): OpenAPIObject {
   const config = new DocumentBuilder()
     .setOpenAPIVersion('3.1.0')
     .setTitle('MessageJS API')
     .setDescription('Send WhatsApp, Telegram, SMS and email messages with one call. Errors are RFC 9457 problem details.')
     .setVersion('1.0.0')
+    .addServer(serverUrl)
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'mjs_sk_…', description: 'API key: mjs_sk_… (server) or mjs_pk_… (browser)' }, 'apiKey')
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Dashboard access token from /auth/login' }, 'jwt')
     .build();
