@@ -1,10 +1,10 @@
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
-import { AddressInfo, createConnection, createServer } from 'node:net';
+import { createConnection } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import Redis from 'ioredis';
+import { deleteRedisKeys, freePort } from './support/platform';
 
 /**
  * `npm start` end to end: scripts/start.js with no DATABASE_URL (so an embedded PostgreSQL in a fresh
@@ -14,17 +14,6 @@ jest.setTimeout(120_000);
 
 const ROOT = path.resolve(__dirname, '..');
 const REDIS_URL = 'redis://127.0.0.1:6379';
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
 
 function portAnswers(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -56,17 +45,7 @@ describe('npm start (scripts/start.js)', () => {
     }
     // As root the database files belong to `postgres`; root may still remove them.
     rmSync(dataDir, { recursive: true, force: true });
-    const redis = new Redis(REDIS_URL);
-    try {
-      let cursor = '0';
-      do {
-        const [next, keys] = await redis.scan(cursor, 'MATCH', `${redisPrefix}:*`, 'COUNT', 1000);
-        cursor = next;
-        if (keys.length) await redis.del(...keys);
-      } while (cursor !== '0');
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(REDIS_URL, redisPrefix);
   });
 
   it('starts everything, prints the banner, serves the API and stops cleanly on SIGTERM', async () => {

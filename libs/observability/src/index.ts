@@ -1,2 +1,3 @@
 export * from './logger.module';
 export * from './bootstrap';
+export * from './periodic-task';

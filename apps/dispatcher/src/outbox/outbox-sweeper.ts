@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { PeriodicTask } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { MessageRepository } from '../messages/message.repository';
 
@@ -14,30 +15,22 @@ const BATCH = 500;
 @Injectable()
 export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(OutboxSweeper.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task: PeriodicTask;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly repository: MessageRepository,
     private readonly queues: SendQueues,
-  ) {}
-
-  onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn(`outbox sweep failed: ${err.message}`))
-        .finally(() => {
-          this.timer = setTimeout(tick, this.config.outboxSweepIntervalMs);
-        });
-    };
-    this.timer = setTimeout(tick, 1_000);
+  ) {
+    this.task = new PeriodicTask('outbox sweep', this.logger, config.outboxSweepIntervalMs, () => this.sweep());
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationBootstrap(): void {
+    this.task.start(1_000);
+  }
+
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many messages were handed to the queue again. */

@@ -2,6 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConnectorType, DomainError, ErrorCode, RpcPayload, RpcReply } from '@app/contracts';
 import { ConnectorLoader, verifyTwilioSignature, verifyWhatsAppSignature } from '@app/connectors';
+import { PeriodicTask } from '@app/observability';
 import { StatusEvents } from '../events/status-events';
 import { Receipt, twilioReceipt, whatsAppReceipts } from './receipt';
 import { ReceiptMove, ReceiptRepository } from './receipt.repository';
@@ -20,8 +21,7 @@ const PENDING_TTL_MS = 7 * 24 * 60 * 60_000;
 @Injectable()
 export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(ReceiptsService.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly sweeper = new PeriodicTask('pending receipt sweep', this.logger, SWEEP_EVERY_MS, () => this.sweep());
 
   constructor(
     private readonly loader: ConnectorLoader,
@@ -81,19 +81,11 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.sweep()
-        .catch((err: Error) => this.logger.warn(`pending receipt sweep failed: ${err.message}`))
-        .finally(() => {
-          this.timer = setTimeout(tick, SWEEP_EVERY_MS);
-        });
-    };
-    this.timer = setTimeout(tick, SWEEP_EVERY_MS);
+    this.sweeper.start();
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.sweeper.stop();
   }
 
   /** The safety net: applies pending receipts whose message appeared without applyPending (a crash in between), drops expired ones. */

@@ -1,5 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { PeriodicTask } from '@app/observability';
 import { WebhookRepository } from '../webhook.repository';
 
 const SWEEP_EVERY_MS = 3_600_000;
@@ -14,8 +15,7 @@ const BATCH = 5_000;
 @Injectable()
 export class DeliveryRetention implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(DeliveryRetention.name);
-  private timer?: NodeJS.Timeout;
-  private running?: Promise<void>;
+  private readonly task = new PeriodicTask('delivery log sweep', this.logger, SWEEP_EVERY_MS, () => this.sweep());
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -23,20 +23,11 @@ export class DeliveryRetention implements OnApplicationBootstrap, OnApplicationS
   ) {}
 
   onApplicationBootstrap(): void {
-    const tick = () => {
-      this.running = this.sweep()
-        .then(() => undefined)
-        .catch((err: Error) => this.logger.warn(`delivery log sweep failed: ${err.message}`))
-        .finally(() => {
-          this.timer = setTimeout(tick, SWEEP_EVERY_MS);
-        });
-    };
-    this.timer = setTimeout(tick, FIRST_SWEEP_AFTER_MS);
+    this.task.start(FIRST_SWEEP_AFTER_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
-    clearTimeout(this.timer);
-    await this.running;
+  onApplicationShutdown(): Promise<void> {
+    return this.task.stop();
   }
 
   /** Returns how many attempt rows were deleted. */
