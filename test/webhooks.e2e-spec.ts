@@ -242,7 +242,8 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
       return (res.body.data as Array<{ id: string; messageId: string; status: string }>).filter((d) => d.status === 'succeeded');
     };
     await eventually(async () => (await rowsOf()).length === 2);
-    await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE message_id = $1`, [oldId]);
+    // Every endpoint of the project got this message's events; all of its attempts age together.
+    const aged = await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE message_id = $1`, [oldId]);
     await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '29 days' WHERE message_id = $1`, [newId]);
     // The sweep runs soon after the app starts, then hourly.
     expect(await platform.terminate('webhooks')).toBe(0);
@@ -250,7 +251,7 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     await eventually(async () => (await rowsOf()).length === 1);
     expect((await rowsOf()).map((d) => d.messageId)).toEqual([newId]);
     // The sweep says what it did once its loop ends, a moment after the rows are gone.
-    await eventually(async () => platform.logs.some((line) => /deleted 1 webhook delivery attempts older than 30 days/.test(line)), 5_000);
+    await eventually(async () => platform.logs.some((line) => line.includes(`deleted ${aged.rowCount} webhook delivery attempts older than 30 days`)), 5_000);
   });
 
   it('disables an endpoint that answers 410 and sends it nothing more until it is re-enabled', async () => {
