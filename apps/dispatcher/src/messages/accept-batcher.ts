@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainError, ErrorCode, SendJobData } from '@app/contracts';
+import { DomainError, ErrorCode } from '@app/contracts';
 import { SendQueues } from '@app/transport';
-import { IdempotentMatch, MessageRepository, NewMessage } from './message.repository';
+import { IdempotentMatch, MessageRepository, NewMessage, sendJobFor } from './message.repository';
 
 /** Either the message was stored now, or an earlier request with its Idempotency-Key stored one. */
 export type AcceptResult = { stored: true } | { stored: false; match: IdempotentMatch };
@@ -78,20 +78,8 @@ export class AcceptBatcher {
   }
 
   private async enqueue(messages: NewMessage[]): Promise<void> {
-    const routed = messages.map((m) => ({
-      type: m.connectorType,
-      job: {
-        projectId: m.projectId,
-        messageId: m.id,
-        connectorId: m.connectorId,
-        to: m.to,
-        text: m.body,
-        ...(m.subject ? { subject: m.subject } : {}),
-        ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
-      } satisfies SendJobData,
-    }));
     try {
-      await this.queues.addRouted(routed);
+      await this.queues.addRouted(messages.map((m) => sendJobFor(m)));
     } catch (err) {
       // Durable already: the outbox sweep hands these to the queue once Redis answers again.
       this.logger.warn(`queue hand-off of ${messages.length} messages deferred to the outbox sweep: ${(err as Error).message}`);

@@ -29,6 +29,30 @@ export interface NewMessage {
   createdAt: Date;
 }
 
+/** What a send job is made of, whichever path queues it (accept, outbox sweep, re-drive). */
+export type QueuedMessage = Pick<NewMessage, 'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'> & { redrives?: number };
+
+/** The SQL columns of a QueuedMessage, named as its fields. */
+const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives`;
+
+/** The one mapping from a message to its connector queue's job. `recovered`: the outbox sweep found it. */
+export function sendJobFor(m: QueuedMessage, recovered = false): { type: MessageEntity['connectorType']; job: SendJobData } {
+  return {
+    type: m.connectorType,
+    job: {
+      projectId: m.projectId,
+      messageId: m.id,
+      connectorId: m.connectorId,
+      to: m.to,
+      text: m.body,
+      ...(m.subject ? { subject: m.subject } : {}),
+      ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
+      ...(m.redrives ? { redrives: m.redrives } : {}),
+      ...(recovered ? { recovered: true } : {}),
+    },
+  };
+}
+
 /** A message an earlier request with the same Idempotency-Key already made. */
 export interface IdempotentMatch {
   message: AcceptedMessage;
@@ -230,29 +254,15 @@ export class MessageRepository {
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
   async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
-    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null; redrives: number }> =
-      await this.dataSource.query(
-        `SELECT id, project_id, connector_id, connector_type, "to", body, subject, whatsapp_template, redrives FROM messages
-         WHERE status IN ('queued', 'sending')
-           AND ((enqueued_at IS NULL AND created_at < now() - $1 * interval '1 millisecond')
-             OR updated_at < now() - $2 * interval '1 millisecond')
-         ORDER BY created_at LIMIT $3`,
-        [enqueueGraceMs, staleAfterMs, limit],
-      );
-    return rows.map((r) => ({
-      type: r.connector_type,
-      job: {
-        projectId: r.project_id,
-        messageId: r.id,
-        connectorId: r.connector_id,
-        to: r.to,
-        text: r.body,
-        ...(r.subject ? { subject: r.subject } : {}),
-        ...(r.whatsapp_template ? { whatsappTemplate: r.whatsapp_template } : {}),
-        ...(r.redrives ? { redrives: r.redrives } : {}),
-        recovered: true,
-      },
-    }));
+    const rows: QueuedMessage[] = await this.dataSource.query(
+      `SELECT ${QUEUED_MESSAGE_COLUMNS} FROM messages
+       WHERE status IN ('queued', 'sending')
+         AND ((enqueued_at IS NULL AND created_at < now() - $1 * interval '1 millisecond')
+           OR updated_at < now() - $2 * interval '1 millisecond')
+       ORDER BY created_at LIMIT $3`,
+      [enqueueGraceMs, staleAfterMs, limit],
+    );
+    return rows.map((r) => sendJobFor(r, true));
   }
 
   /**
@@ -262,29 +272,14 @@ export class MessageRepository {
   async redrive(projectId: string, id: string): Promise<{ type: MessageEntity['connectorType']; job: SendJobData } | null> {
     const at = new Date().toISOString();
     const event: MessageEvent[] = [{ status: 'queued', at, detail: 're-queued by a retry request' }];
-    const [rows]: [Array<{ connector_type: MessageEntity['connectorType']; connector_id: string; to: string; body: string; subject: string | null; whatsapp_template: WhatsAppTemplateSend | null; redrives: number }>, number] =
-      await this.dataSource.query(
-        `UPDATE messages SET status = 'queued', redrives = redrives + 1, error_code = NULL, error_message = NULL,
-           events = events || $3::jsonb, updated_at = now(), enqueued_at = now()
-         WHERE project_id = $1 AND id = $2 AND status = 'failed'
-         RETURNING connector_type, connector_id, "to", body, subject, whatsapp_template, redrives`,
-        [projectId, id, JSON.stringify(event)],
-      );
-    if (rows.length === 0) return null;
-    const r = rows[0];
-    return {
-      type: r.connector_type,
-      job: {
-        projectId,
-        messageId: id,
-        connectorId: r.connector_id,
-        to: r.to,
-        text: r.body,
-        ...(r.subject ? { subject: r.subject } : {}),
-        ...(r.whatsapp_template ? { whatsappTemplate: r.whatsapp_template } : {}),
-        redrives: r.redrives,
-      },
-    };
+    const [rows]: [QueuedMessage[], number] = await this.dataSource.query(
+      `UPDATE messages SET status = 'queued', redrives = redrives + 1, error_code = NULL, error_message = NULL,
+         events = events || $3::jsonb, updated_at = now(), enqueued_at = now()
+       WHERE project_id = $1 AND id = $2 AND status = 'failed'
+       RETURNING ${QUEUED_MESSAGE_COLUMNS}`,
+      [projectId, id, JSON.stringify(event)],
+    );
+    return rows.length ? sendJobFor(rows[0]) : null;
   }
 
   /** Pushes updated_at forward so a re-queued message is not swept again at once. */
