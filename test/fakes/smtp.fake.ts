@@ -8,6 +8,7 @@ import {
   type SMTPServerDataStream,
   type SMTPServerSession,
 } from 'smtp-server';
+import { waitForCount } from './loopback-server';
 
 /**
  * A loopback SMTP server (RFC 5321) on smtp-server: plain TCP on 127.0.0.1 without STARTTLS, AUTH
@@ -128,15 +129,8 @@ export class SmtpFake {
     for (let i = 0; i < count; i++) this.failures.push(kind);
   }
 
-  async waitForSent(n: number, timeoutMs = 5_000): Promise<SmtpFakeSent[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`SMTP fake: expected ${n} sent messages within ${timeoutMs} ms, saw ${this.sent.length}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.sent.slice(0, n);
+  waitForSent(n: number, timeoutMs = 5_000): Promise<SmtpFakeSent[]> {
+    return waitForCount(this.sent, n, timeoutMs, 'SMTP fake');
   }
 
   /** Stops listening and cuts every open session, so pooled clients cannot hold the server open. */

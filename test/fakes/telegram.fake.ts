@@ -1,6 +1,6 @@
 import { randomBytes, randomInt } from 'node:crypto';
-import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, waitForCount } from './loopback-server';
 
 /**
  * A loopback Telegram Bot API server written from https://core.telegram.org/bots/api:
@@ -35,6 +35,8 @@ const NGINX_502 =
   '<center><h1>502 Bad Gateway</h1></center>\r\n<hr><center>nginx</center>\r\n</body>\r\n</html>\r\n';
 
 export class TelegramFake {
+  /** `http://127.0.0.1:<port>`, the `baseUrl` to give a Telegram connector; stays valid after close. */
+  readonly baseUrl: string;
   readonly sent: TelegramFakeSent[] = [];
   /** How many requests each Bot API method received, failed ones included. */
   readonly requests: Record<string, number> = {};
@@ -47,27 +49,19 @@ export class TelegramFake {
   private readonly channelIds = new Map<string, number>();
   private readonly lastMessageId = new Map<number, number>();
   private readonly failures: { kind: TelegramFakeFailure; retryAfter: number }[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
-    private readonly server: Server,
-    /** `http://127.0.0.1:<port>`, the `baseUrl` to give a Telegram connector; stays valid after close. */
-    readonly baseUrl: string,
+    private readonly http: LoopbackServer,
     options: TelegramFakeOptions,
   ) {
+    this.baseUrl = http.baseUrl;
     this.delayMs = options.delayMs ?? 0;
     for (const token of options.tokens ?? []) this.addToken(token);
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500).end(String(error));
-      });
-    });
+    http.serve((req, res) => this.handle(req, res));
   }
 
   static async start(options: TelegramFakeOptions = {}): Promise<TelegramFake> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new TelegramFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    return new TelegramFake(await LoopbackServer.start(), options);
   }
 
   /** Registers a bot token (a fresh realistic one if none is given) and returns it. */
@@ -94,23 +88,12 @@ export class TelegramFake {
     for (let i = 0; i < count; i++) this.failures.push({ kind, retryAfter: opts.retryAfter ?? 1 });
   }
 
-  async waitForSent(n: number, timeoutMs = 5_000): Promise<TelegramFakeSent[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`Telegram fake: expected ${n} sent messages within ${timeoutMs} ms, saw ${this.sent.length}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.sent.slice(0, n);
+  waitForSent(n: number, timeoutMs = 5_000): Promise<TelegramFakeSent[]> {
+    return waitForCount(this.sent, n, timeoutMs, 'Telegram fake');
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -119,9 +102,9 @@ export class TelegramFake {
     // Bot API method names are case-insensitive; count them under their documented spelling.
     const method = match ? (METHODS.find((m) => m.toLowerCase() === match[2].toLowerCase()) ?? match[2]) : url.pathname;
     this.requests[method] = (this.requests[method] ?? 0) + 1;
-    const params = { ...Object.fromEntries(url.searchParams), ...(await readBody(req)) };
+    const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
 
-    if (this.delayMs > 0) await this.pause(this.delayMs);
+    if (this.delayMs > 0) await this.http.pause(this.delayMs);
     const answer = this.injectedFailure() ?? (match ? this.route(match[1], method, params) : notFound());
     if (answer === 'drop') {
       req.socket.destroy();
@@ -193,16 +176,6 @@ export class TelegramFake {
     const id = Number(chatId);
     return { id, type: id > 0 ? 'private' : 'group' };
   }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
-  }
 }
 
 function ok(result: unknown): Answer {
@@ -222,10 +195,8 @@ function botUser(token: string): Params {
   return { id, is_bot: true, first_name: 'MessageJS Fake Bot', username: `fake_${id}_bot` };
 }
 
-async function readBody(req: IncomingMessage): Promise<Params> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  const raw = Buffer.concat(chunks).toString('utf8');
+async function readParams(req: IncomingMessage): Promise<Params> {
+  const raw = await readBody(req);
   const type = (req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
   if (raw === '') return {};
   if (type === 'application/x-www-form-urlencoded') return Object.fromEntries(new URLSearchParams(raw));

@@ -1,6 +1,6 @@
 import { createHmac, randomBytes } from 'node:crypto';
-import { createServer, IncomingHttpHeaders, IncomingMessage, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, waitForCount } from './loopback-server';
 
 /**
  * A loopback Twilio REST API (2010-04-01) written from Twilio's docs and its OpenAPI description
@@ -84,6 +84,8 @@ const GSM_BASIC =
 const GSM_EXTENSION = '^{}\\[~]|€\f';
 
 export class TwilioFake {
+  /** `http://127.0.0.1:<port>`, the `baseUrl` to give a Twilio connector; stays valid after close. */
+  readonly baseUrl: string;
   readonly requests: TwilioFakeRequest[] = [];
   /** Messages Twilio accepted (201), oldest first. */
   readonly sent: TwilioFakeMessage[] = [];
@@ -93,29 +95,21 @@ export class TwilioFake {
   private readonly accounts = new Map<string, TwilioFakeAccount>();
   private readonly messages = new Map<string, TwilioFakeMessage>();
   private readonly failures: { kind: TwilioFakeFailure; retryAfter: number }[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
   private readonly poolSender: string;
 
   private constructor(
-    private readonly server: Server,
-    /** `http://127.0.0.1:<port>`, the `baseUrl` to give a Twilio connector; stays valid after close. */
-    readonly baseUrl: string,
+    private readonly http: LoopbackServer,
     options: TwilioFakeOptions,
   ) {
+    this.baseUrl = http.baseUrl;
     this.delayMs = options.delayMs ?? 0;
     this.replyDelayMs = options.replyDelayMs ?? 0;
     this.poolSender = options.poolSender ?? '+14155552345';
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500).end(String(error));
-      });
-    });
+    http.serve((req, res) => this.handle(req, res));
   }
 
   static async start(options: TwilioFakeOptions = {}): Promise<TwilioFake> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new TwilioFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    return new TwilioFake(await LoopbackServer.start(), options);
   }
 
   /** Opens an account with a fresh SID and 32-hex auth token, as Twilio issues them. */
@@ -136,15 +130,8 @@ export class TwilioFake {
     for (let i = 0; i < count; i++) this.failures.push({ kind, retryAfter: opts.retryAfter ?? 1 });
   }
 
-  async waitForSent(n: number, timeoutMs = 5_000): Promise<TwilioFakeMessage[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`Twilio fake: expected ${n} sent messages within ${timeoutMs} ms, saw ${this.sent.length}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.sent.slice(0, n);
+  waitForSent(n: number, timeoutMs = 5_000): Promise<TwilioFakeMessage[]> {
+    return waitForCount(this.sent, n, timeoutMs, 'Twilio fake');
   }
 
   message(sid: string): TwilioFakeMessage | undefined {
@@ -219,12 +206,8 @@ export class TwilioFake {
     return { status: response.status, url, params, signature };
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -237,9 +220,9 @@ export class TwilioFake {
 
     // Taken on arrival, so a request still waiting out `delayMs` cannot steal the next one's failure.
     const failure = this.injectedFailure(params);
-    if (this.delayMs > 0) await this.pause(this.delayMs);
+    if (this.delayMs > 0) await this.http.pause(this.delayMs);
     const answer = failure ?? this.route(req, path, params);
-    if (this.replyDelayMs > 0) await this.pause(this.replyDelayMs);
+    if (this.replyDelayMs > 0) await this.http.pause(this.replyDelayMs);
     if (answer === 'drop') {
       req.socket.destroy();
       return;
@@ -344,16 +327,6 @@ export class TwilioFake {
     this.sent.push(message);
     return { status: 201, body: messageResource(message) };
   }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
-  }
 }
 
 function twilioError(status: number, code: number, message: string): { status: number; body: unknown } {
@@ -421,10 +394,4 @@ function messageResource(message: TwilioFakeMessage): Record<string, unknown> {
     to: message.to,
     uri: `${uri}.json`,
   };
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }

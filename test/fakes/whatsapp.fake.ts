@@ -1,6 +1,6 @@
 import { createHmac, randomBytes, randomInt } from 'node:crypto';
-import { createServer, IncomingMessage, OutgoingHttpHeaders, Server, ServerResponse } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { IncomingMessage, OutgoingHttpHeaders, ServerResponse } from 'node:http';
+import { LoopbackServer, readBody, waitForCount } from './loopback-server';
 
 /**
  * A loopback WhatsApp Cloud API (Graph API) server written from
@@ -112,6 +112,8 @@ const INJECTED: Record<Exclude<WhatsAppFakeFailure, 'drop'>, { status: number } 
 };
 
 export class WhatsAppFake {
+  /** `http://127.0.0.1:<port>`, the `baseUrl` to give a WhatsApp connector; stays valid after close. */
+  readonly baseUrl: string;
   readonly sent: WhatsAppFakeSent[] = [];
   readonly requests: WhatsAppFakeRequest[] = [];
   delayMs: number;
@@ -124,27 +126,19 @@ export class WhatsAppFake {
   /** `name|language` → number of body variables. */
   private readonly templates = new Map<string, number>();
   private readonly failures: { kind: WhatsAppFakeFailure; retryAfter?: number }[] = [];
-  private readonly timers = new Set<NodeJS.Timeout>();
 
   private constructor(
-    private readonly server: Server,
-    /** `http://127.0.0.1:<port>`, the `baseUrl` to give a WhatsApp connector; stays valid after close. */
-    readonly baseUrl: string,
+    private readonly http: LoopbackServer,
     options: WhatsAppFakeOptions,
   ) {
+    this.baseUrl = http.baseUrl;
     this.delayMs = options.delayMs ?? 0;
     this.replyDelayMs = options.replyDelayMs ?? 0;
-    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
-      this.handle(req, res).catch((error: unknown) => {
-        if (!res.headersSent) res.writeHead(500).end(String(error));
-      });
-    });
+    http.serve((req, res) => this.handle(req, res));
   }
 
   static async start(options: WhatsAppFakeOptions = {}): Promise<WhatsAppFake> {
-    const server = createServer();
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    return new WhatsAppFake(server, `http://127.0.0.1:${(server.address() as AddressInfo).port}`, options);
+    return new WhatsAppFake(await LoopbackServer.start(), options);
   }
 
   /** Registers a business phone number and the token that may use it (a fresh realistic one by default). */
@@ -170,15 +164,8 @@ export class WhatsAppFake {
     for (let i = 0; i < count; i++) this.failures.push({ kind, retryAfter: opts.retryAfter });
   }
 
-  async waitForSent(n: number, timeoutMs = 5_000): Promise<WhatsAppFakeSent[]> {
-    const deadline = Date.now() + timeoutMs;
-    while (this.sent.length < n) {
-      if (Date.now() > deadline) {
-        throw new Error(`WhatsApp fake: expected ${n} sent messages within ${timeoutMs} ms, saw ${this.sent.length}`);
-      }
-      await new Promise((resolve) => setTimeout(resolve, 10));
-    }
-    return this.sent.slice(0, n);
+  waitForSent(n: number, timeoutMs = 5_000): Promise<WhatsAppFakeSent[]> {
+    return waitForCount(this.sent, n, timeoutMs, 'WhatsApp fake');
   }
 
   /**
@@ -245,12 +232,8 @@ export class WhatsAppFake {
     return { body, signature: `sha256=${createHmac('sha256', appSecret).update(body).digest('hex')}` };
   }
 
-  async close(): Promise<void> {
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
-    const closed = new Promise<void>((resolve) => this.server.close(() => resolve()));
-    this.server.closeAllConnections();
-    await closed;
+  close(): Promise<void> {
+    return this.http.close();
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
@@ -260,9 +243,9 @@ export class WhatsAppFake {
     const authorization = req.headers.authorization;
     this.requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization, body });
 
-    if (this.delayMs > 0) await this.pause(this.delayMs);
+    if (this.delayMs > 0) await this.http.pause(this.delayMs);
     const answer = this.injectedFailure() ?? this.route(req.method ?? 'GET', url, authorization, body, raw);
-    if (this.replyDelayMs > 0) await this.pause(this.replyDelayMs);
+    if (this.replyDelayMs > 0) await this.http.pause(this.replyDelayMs);
     if (answer === 'drop') {
       req.socket.destroy();
       return;
@@ -402,16 +385,6 @@ export class WhatsAppFake {
     }
     return { name: template.name, language, parameters };
   }
-
-  private pause(ms: number): Promise<void> {
-    return new Promise((resolve) => {
-      const timer = setTimeout(() => {
-        this.timers.delete(timer);
-        resolve();
-      }, ms);
-      this.timers.add(timer);
-    });
-  }
 }
 
 function graphError(status: number, { message, code, type = 'OAuthException', subcode, details }: GraphError): Exclude<Answer, 'drop'> {
@@ -454,10 +427,4 @@ function parseJson(raw: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-async function readBody(req: IncomingMessage): Promise<string> {
-  const chunks: Buffer[] = [];
-  for await (const chunk of req) chunks.push(chunk as Buffer);
-  return Buffer.concat(chunks).toString('utf8');
 }
