@@ -52,6 +52,17 @@ export class ProviderError extends Error {
   static permanent(code: string, message: string): ProviderError {
     return new ProviderError('permanent', code, message);
   }
+
+  /**
+   * Defence in depth: classifiers never quote the request, but a credential must not leak even if a
+   * provider echoed one. Each secret's text is replaced by its label: `withoutSecrets([token, '<bot token>'])`.
+   */
+  withoutSecrets(...secrets: Array<[secret: string, label: string]>): ProviderError {
+    const found = secrets.filter(([secret]) => secret !== '' && this.message.includes(secret));
+    if (found.length === 0) return this;
+    const message = found.reduce((text, [secret, label]) => text.replaceAll(secret, label), this.message);
+    return new ProviderError(this.kind, this.code, message, this.retryAfterMs);
+  }
 }
 
 /** One provider account, built by the registry from decrypted credentials + config. */

@@ -71,11 +71,8 @@ export class TelegramConnector implements Connector {
     throw this.#withoutToken(classifyTelegramFailure({ status, body: text }));
   }
 
-  /** Defence in depth: the classifier never quotes the URL, but the token must not leak even if it did. */
   #withoutToken(error: ProviderError): ProviderError {
-    if (!error.message.includes(this.#token)) return error;
-    const message = error.message.replaceAll(this.#token, '<bot token>');
-    return new ProviderError(error.kind, error.code, message, error.retryAfterMs);
+    return error.withoutSecrets([this.#token, '<bot token>']);
   }
 }
 

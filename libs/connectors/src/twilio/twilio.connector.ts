@@ -116,12 +116,8 @@ export class TwilioConnector implements Connector {
     throw this.#withoutSecrets(classifyTwilioFailure({ status, body: text, retryAfter }));
   }
 
-  /** Defence in depth: the classifier never quotes the request, but no secret may leak even if it did. */
   #withoutSecrets(error: ProviderError): ProviderError {
-    const secrets = [this.#authToken, this.#authorization.slice('Basic '.length)].filter((s) => s !== '');
-    if (!secrets.some((secret) => error.message.includes(secret))) return error;
-    const message = secrets.reduce((text, secret) => text.replaceAll(secret, '<secret>'), error.message);
-    return new ProviderError(error.kind, error.code, message, error.retryAfterMs);
+    return error.withoutSecrets([this.#authToken, '<secret>'], [this.#authorization.slice('Basic '.length), '<secret>']);
   }
 }
 

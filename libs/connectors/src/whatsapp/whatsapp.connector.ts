@@ -93,11 +93,8 @@ export class WhatsAppConnector implements Connector {
     throw this.#withoutToken(classifyWhatsAppFailure(failure));
   }
 
-  /** Defence in depth: the classifier only quotes Meta, but the token must not leak even if Meta echoed it. */
   #withoutToken(error: ProviderError): ProviderError {
-    if (!error.message.includes(this.#accessToken)) return error;
-    const message = error.message.replaceAll(this.#accessToken, '<access token>');
-    return new ProviderError(error.kind, error.code, message, error.retryAfterMs);
+    return error.withoutSecrets([this.#accessToken, '<access token>']);
   }
 }
 
