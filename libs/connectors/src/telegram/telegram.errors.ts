@@ -1,4 +1,5 @@
 import { ProviderError } from '../connector.interface';
+import { unreachable } from '../http-failure';
 
 /** A failed Bot API call as the connector saw it: an HTTP answer (raw body), or no answer at all. */
 export type TelegramFailure = { readonly status: number; readonly body: string } | { readonly error: unknown };
@@ -19,7 +20,7 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
  * description or fixed text, never from the request URL, because the URL carries the bot token.
  */
 export function classifyTelegramFailure(failure: TelegramFailure): ProviderError {
-  if ('error' in failure) return classifyTransportError(failure.error);
+  if ('error' in failure) return unreachable('Telegram', failure.error);
 
   const body = parseErrorBody(failure.body);
   const code = typeof body?.error_code === 'number' ? body.error_code : failure.status;
@@ -43,18 +44,6 @@ export function classifyTelegramFailure(failure: TelegramFailure): ProviderError
   }
   if (code >= 400) return ProviderError.permanent(String(code), description);
   return ProviderError.retryable(String(code), description);
-}
-
-function classifyTransportError(error: unknown): ProviderError {
-  // Duck-typed, not instanceof: fetch's errors come from another realm under jest and some runtimes.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ProviderError.retryable('timeout', 'Telegram did not answer in time');
-  }
-  // Only the system error code (ECONNREFUSED, UND_ERR_SOCKET…) is kept: fetch messages may quote the URL.
-  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  const suffix = typeof systemCode === 'string' && /^[A-Z_]+$/.test(systemCode) ? ` (${systemCode})` : '';
-  return ProviderError.retryable('network', `Could not reach Telegram${suffix}`);
 }
 
 function parseErrorBody(raw: string): BotApiErrorBody | undefined {

@@ -1,4 +1,5 @@
 import { ProviderError } from '../connector.interface';
+import { retryAfterMs, unreachable } from '../http-failure';
 
 /**
  * A failed Twilio REST call as the connector saw it: an HTTP answer (raw body and the Retry-After
@@ -30,7 +31,7 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
  * carries the credentials.
  */
 export function classifyTwilioFailure(failure: TwilioFailure): ProviderError {
-  if ('error' in failure) return classifyTransportError(failure.error);
+  if ('error' in failure) return unreachable('Twilio', failure.error);
 
   const body = parseErrorBody(failure.body);
   const code = typeof body?.code === 'number' || typeof body?.code === 'string' ? String(body.code) : String(failure.status);
@@ -46,32 +47,6 @@ export function classifyTwilioFailure(failure: TwilioFailure): ProviderError {
   if (failure.status >= 500) return ProviderError.retryable(code, message);
   if (failure.status >= 400) return ProviderError.permanent(code, message);
   return ProviderError.retryable(code, message);
-}
-
-/** Retry-After is delta-seconds or an HTTP-date (RFC 9110 §10.2.3). */
-function retryAfterMs(header: string | null | undefined): number | undefined {
-  if (!header) return undefined;
-  const trimmed = header.trim();
-  if (/^\d+$/.test(trimmed)) {
-    const seconds = Number(trimmed);
-    return seconds > 0 ? seconds * 1000 : undefined;
-  }
-  const at = Date.parse(trimmed);
-  if (Number.isNaN(at)) return undefined;
-  const wait = at - Date.now();
-  return wait > 0 ? wait : undefined;
-}
-
-function classifyTransportError(error: unknown): ProviderError {
-  // Duck-typed, not instanceof: fetch's errors come from another realm under jest and some runtimes.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ProviderError.retryable('timeout', 'Twilio did not answer in time');
-  }
-  // Only the system error code (ECONNREFUSED, UND_ERR_SOCKET…) is kept: fetch messages may quote the URL.
-  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  const suffix = typeof systemCode === 'string' && /^[A-Z_]+$/.test(systemCode) ? ` (${systemCode})` : '';
-  return ProviderError.retryable('network', `Could not reach Twilio${suffix}`);
 }
 
 function parseErrorBody(raw: string): TwilioErrorBody | undefined {

@@ -1,4 +1,5 @@
 import { ProviderError } from '../connector.interface';
+import { retryAfterMs, unreachable } from '../http-failure';
 
 /**
  * A failed Graph API call as the connector saw it: an HTTP answer (raw body and the Retry-After
@@ -35,13 +36,13 @@ export const WHATSAPP_REENGAGEMENT_CODE = 131047;
  * text or fixed text, never from the request, because the request carries the access token.
  */
 export function classifyWhatsAppFailure(failure: WhatsAppFailure): ProviderError {
-  if ('error' in failure) return classifyTransportError(failure.error);
+  if ('error' in failure) return unreachable('WhatsApp', failure.error);
 
   const graph = parseGraphError(failure.body)?.error;
   if (!graph || typeof graph.code !== 'number') {
     if (failure.status === 429) {
       const message = 'WhatsApp answered HTTP 429 Too Many Requests';
-      return ProviderError.rateLimited('429', message, retryAfterMs(failure.retryAfter));
+      return ProviderError.rateLimited('429', message, retryAfterMs(failure.retryAfter) ?? DEFAULT_RETRY_AFTER_MS);
     }
     // A proxy or load balancer answered, not the Graph API itself: worth another try.
     const message = `WhatsApp answered HTTP ${failure.status} without a Graph API error body`;
@@ -51,7 +52,7 @@ export function classifyWhatsAppFailure(failure: WhatsAppFailure): ProviderError
   const code = graph.code;
   const message = describeWhatsAppError(code, graph.message, graph.error_data?.details);
   if (RATE_LIMIT_CODES.has(code) || failure.status === 429) {
-    return ProviderError.rateLimited(String(code), message, retryAfterMs(failure.retryAfter));
+    return ProviderError.rateLimited(String(code), message, retryAfterMs(failure.retryAfter) ?? DEFAULT_RETRY_AFTER_MS);
   }
   if (TRANSIENT_CODES.has(code) || failure.status >= 500) return ProviderError.retryable(String(code), message);
   // 190 bad token, 10 and 200–299 permissions, 100 invalid parameter, 131026 undeliverable,
@@ -72,27 +73,6 @@ export function describeWhatsAppError(code: number | string, message: unknown, d
     return `${text} — the recipient has not written in the last 24 hours; send an approved WhatsApp template instead`;
   }
   return text;
-}
-
-function classifyTransportError(error: unknown): ProviderError {
-  // Duck-typed, not instanceof: fetch's errors come from another realm under jest and some runtimes.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
-  if (name === 'TimeoutError' || name === 'AbortError') {
-    return ProviderError.retryable('timeout', 'WhatsApp did not answer in time');
-  }
-  // Only the system error code (ECONNREFUSED, UND_ERR_SOCKET…) is kept: fetch messages may quote the URL.
-  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
-  const suffix = typeof systemCode === 'string' && /^[A-Z_]+$/.test(systemCode) ? ` (${systemCode})` : '';
-  return ProviderError.retryable('network', `Could not reach WhatsApp${suffix}`);
-}
-
-/** Retry-After is delta-seconds or an HTTP date (RFC 9110 §10.2.3); anything else means the default. */
-function retryAfterMs(header: string | null | undefined): number {
-  const value = header?.trim();
-  if (!value) return DEFAULT_RETRY_AFTER_MS;
-  if (/^\d+$/.test(value)) return Number(value) > 0 ? Number(value) * 1000 : DEFAULT_RETRY_AFTER_MS;
-  const until = Date.parse(value);
-  return Number.isNaN(until) || until <= Date.now() ? DEFAULT_RETRY_AFTER_MS : until - Date.now();
 }
 
 function parseGraphError(raw: string): GraphErrorBody | undefined {
