@@ -1,12 +1,13 @@
 import { randomBytes } from 'node:crypto';
 import { inspect } from 'node:util';
 import { SmtpFake, type SmtpFakeFailure } from '../../../../test/fakes/smtp.fake';
-import { OutboundMessage, ProviderError } from '../connector.interface';
+import { OutboundMessage } from '../connector.interface';
 import { validateSettings } from '../validate-settings';
 import { SmtpConnector } from './smtp.connector';
 import { parseSmtpSender, SmtpCredentials } from './smtp.credentials';
 import { classifySmtpError } from './smtp.errors';
 import { smtpRecipientProblem } from './smtp.recipient';
+import { rejection } from '../testing/rejection';
 
 const username = 'mailer';
 const password = `pw-${randomBytes(18).toString('base64url')}`;
@@ -37,16 +38,6 @@ function connector(overrides: Partial<SmtpCredentials> = {}): SmtpConnector {
 
 function send(to: string, via = connector(), extra: Partial<OutboundMessage> = {}) {
   return via.sendMessage({ messageId: 'msg_1', to, subject: 'Welcome', text: 'Hello from MessageJS', ...extra });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 function received(externalId: string) {

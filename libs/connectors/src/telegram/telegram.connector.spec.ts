@@ -7,6 +7,7 @@ import { ConnectorRegistry } from '../connector.registry';
 import { TelegramConnector } from './telegram.connector';
 import { TelegramConfig, TelegramCredentials } from './telegram.credentials';
 import { classifyTelegramFailure } from './telegram.errors';
+import { rejection } from '../testing/rejection';
 
 let fake: TelegramFake;
 let token: string;
@@ -30,16 +31,6 @@ function connector(botToken = token, options: { timeoutMs?: number; baseUrl?: st
 
 function send(to: string, via = connector()) {
   return via.sendMessage({ messageId: 'msg_1', to, text: 'Hello from MessageJS' });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('TelegramConnector against the Bot API fake', () => {

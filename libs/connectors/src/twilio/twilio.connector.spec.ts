@@ -15,6 +15,7 @@ import { TwilioConfig, TwilioCredentials } from './twilio.credentials';
 import { classifyTwilioFailure } from './twilio.errors';
 import { twilioRecipientProblem } from './twilio.recipient';
 import { mapTwilioStatus, twilioSignature, verifyTwilioSignature } from './twilio.signature';
+import { rejection } from '../testing/rejection';
 
 const TO = '+14155552671';
 const FROM = '+14155550199';
@@ -65,16 +66,6 @@ function lastRequest(): TwilioFakeRequest {
   const request = fake.requests.at(-1);
   if (!request) throw new Error('the fake saw no request');
   return request;
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('TwilioConnector against the REST API fake', () => {

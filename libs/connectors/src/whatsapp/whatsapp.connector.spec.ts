@@ -7,6 +7,7 @@ import { WhatsAppConfig, WhatsAppCredentials } from './whatsapp.credentials';
 import { classifyWhatsAppFailure } from './whatsapp.errors';
 import { toWhatsAppDigits, whatsappRecipientProblem } from './whatsapp.recipient';
 import { parseWhatsAppStatuses, verifyWhatsAppSignature } from './whatsapp.signature';
+import { rejection } from '../testing/rejection';
 
 const APP_SECRET = 'a3f1c0ffee5eed0fdecaf0b1ab1e5a1d';
 const TEMPLATE_HINT = 'send an approved WhatsApp template instead';
@@ -45,16 +46,6 @@ function connector(overrides: ConnectorOverrides = {}): WhatsAppConnector {
 
 function send(to: string, extra: Partial<OutboundMessage> = {}, via = connector()) {
   return via.sendMessage({ messageId: 'msg_1', to, text: 'Hello from MessageJS', ...extra });
-}
-
-async function rejection(promise: Promise<unknown>): Promise<ProviderError> {
-  try {
-    await promise;
-  } catch (error) {
-    if (error instanceof ProviderError) return error;
-    throw error;
-  }
-  throw new Error('expected the call to fail');
 }
 
 describe('WhatsAppConnector against the Cloud API fake', () => {
