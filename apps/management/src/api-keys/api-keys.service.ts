@@ -76,9 +76,7 @@ export class ApiKeysService {
     keyId: string,
     input: { name?: string; allowedOrigins?: string[]; dailyLimit?: number },
   ): Promise<ApiKeyView> {
-    await this.projects.requireOwned(userId, projectId);
-    const key = await this.keys.findOneBy({ id: keyId, projectId });
-    if (!key) throw DomainError.notFound('API key');
+    const key = await this.requireKey(userId, projectId, keyId);
     if (key.revokedAt) throw new DomainError(ErrorCode.Conflict, 'the API key is revoked; create a new one');
     if (key.type === 'secret') assertPublicOnly(input);
     const changes: Partial<ApiKeyEntity> = {};
@@ -94,9 +92,7 @@ export class ApiKeysService {
 
   /** Revocation is published at once so every gateway drops its cached verification. */
   async revoke(userId: string, projectId: string, keyId: string): Promise<{ revoked: true }> {
-    await this.projects.requireOwned(userId, projectId);
-    const key = await this.keys.findOneBy({ id: keyId, projectId });
-    if (!key) throw DomainError.notFound('API key');
+    const key = await this.requireKey(userId, projectId, keyId);
     if (!key.revokedAt) await this.keys.update({ id: keyId, projectId }, { revokedAt: new Date() });
     await this.changes.publish(ChangeChannel.ApiKeyChanged, key.id);
     return { revoked: true };
@@ -125,5 +121,12 @@ export class ApiKeysService {
     const when = new Date(at);
     const result = await this.keys.update({ id: In(keyIds), lastUsedAt: Or(IsNull(), LessThan(when)) }, { lastUsedAt: when });
     return { touched: result.affected ?? 0 };
+  }
+
+  private async requireKey(userId: string, projectId: string, keyId: string): Promise<ApiKeyEntity> {
+    await this.projects.requireOwned(userId, projectId);
+    const key = await this.keys.findOneBy({ id: keyId, projectId });
+    if (!key) throw DomainError.notFound('API key');
+    return key;
   }
 }
