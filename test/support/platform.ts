@@ -70,6 +70,25 @@ export async function freePort(): Promise<number> {
 }
 
 /**
+ * What every suite's platform runs with, however it is started: its own database, Redis prefix and
+ * port, and a quick tempo (outbox sweeps, retries, shutdowns) so tests see recoveries at once.
+ */
+export function suiteEnv(database: string, redisPrefix: string, port: number): Record<string, string> {
+  return {
+    PATH: process.env.PATH ?? '',
+    NODE_ENV: 'test',
+    DATABASE_URL: databaseUrl(database),
+    REDIS_URL: redisUrl(),
+    REDIS_PREFIX: redisPrefix,
+    PORT: String(port),
+    OUTBOX_SWEEP_INTERVAL_MS: '1000',
+    OUTBOX_STALE_AFTER_MS: '5000',
+    SHUTDOWN_TIMEOUT_MS: '5000',
+    RETRY_BASE_DELAY_MS: '300',
+  };
+}
+
+/**
  * The real platform for one suite: the five built apps as child processes, on a database copied from
  * the migrated template and a Redis prefix of its own. Everything the apps print is kept, so a test
  * can assert that no secret ever reached a log line.
@@ -89,19 +108,10 @@ export class Platform implements PlatformApi {
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
     this.env = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl(database),
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: redisPrefix,
-      PORT: String(port),
+      ...suiteEnv(database, redisPrefix, port),
       LOG_LEVEL: 'info',
       JWT_SECRET: randomBytes(32).toString('hex'),
       MESSAGEJS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      OUTBOX_SWEEP_INTERVAL_MS: '1000',
-      OUTBOX_STALE_AFTER_MS: '5000',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      RETRY_BASE_DELAY_MS: '300',
       ...extraEnv,
     };
   }

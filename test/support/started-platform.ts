@@ -4,8 +4,8 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { createInterface } from 'node:readline';
-import { createSuiteDatabase, databaseUrl, dropDatabase, redisUrl } from './databases';
-import { apiRequest, ApiResponse, deleteRedisKeys, freePort, PlatformApi, RequestOptions } from './platform';
+import { createSuiteDatabase, dropDatabase, redisUrl } from './databases';
+import { apiRequest, ApiResponse, deleteRedisKeys, freePort, PlatformApi, RequestOptions, suiteEnv } from './platform';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 90_000;
@@ -58,20 +58,10 @@ export class StartedPlatform implements PlatformApi {
     const port = await freePort();
     const redisPrefix = `t${randomBytes(5).toString('hex')}`;
     const env: Record<string, string> = {
-      PATH: process.env.PATH ?? '',
-      NODE_ENV: 'test',
-      DATABASE_URL: databaseUrl(database),
-      REDIS_URL: redisUrl(),
-      REDIS_PREFIX: redisPrefix,
-      PORT: String(port),
+      ...suiteEnv(database, redisPrefix, port),
       // No JWT_SECRET / MESSAGEJS_ENCRYPTION_KEY: start.js makes development secrets in here, as for a user.
       MESSAGEJS_DATA_DIR: dataDir,
       LOG_LEVEL: 'warn',
-      // The same tempo as the Platform harness: quick outbox sweeps, retries and shutdowns.
-      OUTBOX_SWEEP_INTERVAL_MS: '1000',
-      OUTBOX_STALE_AFTER_MS: '5000',
-      SHUTDOWN_TIMEOUT_MS: '5000',
-      RETRY_BASE_DELAY_MS: '300',
       ...options.env,
     };
     const launcher = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
