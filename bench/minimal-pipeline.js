@@ -87,13 +87,17 @@ async function main() {
     }
     const id = randomUUID();
     await pool.query('INSERT INTO messages (id, "to", body, status) VALUES ($1, $2, $3, \'queued\')', [id, input.to, input.message]);
-    await queue.add('send', { id, to: input.to, text: input.message }, {
-      jobId: id,
-      attempts: 5,
-      backoff: { type: 'exponential', delay: 1000 },
-      removeOnComplete: true,
-      removeOnFail: true,
-    });
+    await queue.add(
+      'send',
+      { id, to: input.to, text: input.message },
+      {
+        jobId: id,
+        attempts: 5,
+        backoff: { type: 'exponential', delay: 1000 },
+        removeOnComplete: true,
+        removeOnFail: true,
+      },
+    );
     return [202, { id, status: 'queued' }];
   }
 
@@ -119,21 +123,24 @@ async function main() {
     });
   });
 
-  const worker = role === 'api' ? undefined : new Worker(
-    QUEUE,
-    async (job) => {
-      const response = await fetch(`${providerUrl}/bot${botToken}/sendMessage`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ chat_id: job.data.to, text: job.data.text }),
-        signal: AbortSignal.timeout(15_000),
-      });
-      const answer = await response.json().catch(() => null);
-      if (!response.ok || !answer || answer.ok !== true) throw new Error(`provider answered ${response.status}`);
-      await pool.query('UPDATE messages SET status = \'sent\', updated_at = now() WHERE id = $1', [job.data.id]);
-    },
-    { connection, prefix, concurrency },
-  );
+  const worker =
+    role === 'api'
+      ? undefined
+      : new Worker(
+          QUEUE,
+          async (job) => {
+            const response = await fetch(`${providerUrl}/bot${botToken}/sendMessage`, {
+              method: 'POST',
+              headers: { 'content-type': 'application/json' },
+              body: JSON.stringify({ chat_id: job.data.to, text: job.data.text }),
+              signal: AbortSignal.timeout(15_000),
+            });
+            const answer = await response.json().catch(() => null);
+            if (!response.ok || !answer || answer.ok !== true) throw new Error(`provider answered ${response.status}`);
+            await pool.query("UPDATE messages SET status = 'sent', updated_at = now() WHERE id = $1", [job.data.id]);
+          },
+          { connection, prefix, concurrency },
+        );
   if (worker) {
     worker.on('error', () => undefined);
     await worker.waitUntilReady();

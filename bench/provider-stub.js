@@ -49,7 +49,7 @@ const server = http.createServer((req, res) => {
     try {
       params = JSON.parse(Buffer.concat(chunks).toString('utf8'));
     } catch {
-      return fail(res, 400, 'Bad Request: can\'t parse JSON');
+      return fail(res, 400, "Bad Request: can't parse JSON");
     }
     if (!params || params.chat_id === undefined || typeof params.text !== 'string' || params.text === '') {
       return fail(res, 400, 'Bad Request: chat_id and text are required');

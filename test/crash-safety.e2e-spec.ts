@@ -21,7 +21,7 @@ describe('crash safety', () => {
     await telegram?.close();
   });
 
-  it('sends every 202\'d message after the dispatcher and the worker are SIGKILLed mid-stream and restarted', async () => {
+  it("sends every 202'd message after the dispatcher and the worker are SIGKILLed mid-stream and restarted", async () => {
     const accepted: string[] = [];
     let refused = 0;
     let seq = 0;
@@ -52,7 +52,9 @@ describe('crash safety', () => {
     const started = Date.now();
     await eventually(
       async () => {
-        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [accepted]);
+        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
+          accepted,
+        ]);
         return rows[0].n === accepted.length;
       },
       120_000,
@@ -64,8 +66,12 @@ describe('crash safety', () => {
     for (const s of telegram.sent) sendsPerText.set(s.text, (sendsPerText.get(s.text) ?? 0) + 1);
     const duplicates = [...sendsPerText.values()].filter((n) => n > 1).length;
     // Reported in the issue notes: accepted, refused while down, duplicates (only possible for sends cut mid-call), drain time.
-    process.stdout.write(`crash-safety: accepted=${accepted.length} refusedWhileDown=${refused} duplicates=${duplicates} drainMs=${drainMs}\n`);
-    const { rows } = await platform.db.query(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) GROUP BY status`, [accepted]);
+    process.stdout.write(
+      `crash-safety: accepted=${accepted.length} refusedWhileDown=${refused} duplicates=${duplicates} drainMs=${drainMs}\n`,
+    );
+    const { rows } = await platform.db.query(`SELECT status, count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) GROUP BY status`, [
+      accepted,
+    ]);
     expect(rows).toEqual([{ status: 'sent', n: accepted.length }]);
     // A duplicate is allowed only for a send whose outcome was lost with the worker (invariant 4): at most the in-flight ones.
     expect(duplicates).toBeLessThanOrEqual(50);

@@ -102,7 +102,15 @@ describe('a client generated from the OpenAPI document', () => {
     generate(`${platform.baseUrl}/openapi.json`, path.join(dir, 'client'));
     writeFileSync(path.join(dir, 'contract.ts'), CONTRACT);
     const bundle = path.join(dir, 'client.cjs');
-    buildSync({ entryPoints: [path.join(dir, 'contract.ts')], outfile: bundle, bundle: true, platform: 'node', format: 'cjs', target: 'node20', logLevel: 'silent' });
+    buildSync({
+      entryPoints: [path.join(dir, 'contract.ts')],
+      outfile: bundle,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      logLevel: 'silent',
+    });
     sdk = require(bundle) as GeneratedClient;
     // Both schemes are HTTP bearer; the generated SDK tells them apart by the scheme's name.
     const clientWith = (scheme: string, token: string) =>
@@ -123,7 +131,10 @@ describe('a client generated from the OpenAPI document', () => {
 
   it('sends a message with an API key and reads it back until it is sent', async () => {
     const chatId = String(randomInt(100_000, 999_999));
-    const sent = await sdk.sendMessage({ client: apiKeyClient, body: { to: chatId, message: 'Hello from a generated client', connector: 'telegram' } });
+    const sent = await sdk.sendMessage({
+      client: apiKeyClient,
+      body: { to: chatId, message: 'Hello from a generated client', connector: 'telegram' },
+    });
     expect(sent.error).toBeUndefined();
     expect(sent.response.status).toBe(202);
     expect(sent.data).toMatchObject({ status: 'queued', connector: { id: tenant.connectorId, type: 'telegram' } });
@@ -140,11 +151,18 @@ describe('a client generated from the OpenAPI document', () => {
 
   it('returns a refused body as its error: the RFC 9457 problem naming the field', async () => {
     const before = telegram.sent.length;
-    const refused = await sdk.sendMessage({ client: apiKeyClient, body: { to: '4242', message: 'Hello', connector: 'telegram', priority: 'high' } });
+    const refused = await sdk.sendMessage({
+      client: apiKeyClient,
+      body: { to: '4242', message: 'Hello', connector: 'telegram', priority: 'high' },
+    });
     expect(refused.data).toBeUndefined();
     expect(refused.response.status).toBe(422);
     expect(refused.response.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(refused.error).toMatchObject({ type: 'https://messagejs.dev/problems/validation-error', status: 422, errors: [expect.objectContaining({ field: 'priority' })] });
+    expect(refused.error).toMatchObject({
+      type: 'https://messagejs.dev/problems/validation-error',
+      status: 422,
+      errors: [expect.objectContaining({ field: 'priority' })],
+    });
     expect(telegram.sent.length).toBe(before);
   });
 
@@ -157,7 +175,11 @@ describe('a client generated from the OpenAPI document', () => {
     expect(created.response.status).toBe(201);
     expect(created.data).toMatchObject({ name: 'greeting', variables: ['name'] });
     // Each client carries only its own scheme's token: the other scheme's routes refuse it.
-    const wrongScheme = await sdk.createTemplate({ client: apiKeyClient, path: { projectId: tenant.projectId }, body: { name: 'other', content: 'x' } });
+    const wrongScheme = await sdk.createTemplate({
+      client: apiKeyClient,
+      path: { projectId: tenant.projectId },
+      body: { name: 'other', content: 'x' },
+    });
     expect(wrongScheme.response.status).toBe(401);
 
     const chatId = String(randomInt(100_000, 999_999));

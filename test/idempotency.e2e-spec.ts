@@ -32,7 +32,8 @@ describe('Idempotency-Key on POST /messages', () => {
     platform.request('POST', 'messages', { token: who.apiKey, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
 
   const rows = async (text: string, who: Tenant = tenant): Promise<number> =>
-    (await platform.db.query('SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body = $2', [who.projectId, text])).rows[0].n;
+    (await platform.db.query('SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body = $2', [who.projectId, text])).rows[0]
+      .n;
 
   /** Waits until the fake has the send, then a little longer, so a second send would have shown up. */
   const providerSends = async (text: string): Promise<number> => {

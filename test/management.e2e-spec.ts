@@ -53,7 +53,9 @@ describe('accounts, projects, API keys and connectors', () => {
 
     it('answers an unknown email and a wrong password the same way', async () => {
       await platform.request('POST', 'auth/signup', { body: { email: 'known@example.com', password: 'the right password' } });
-      const unknown = await platform.request('POST', 'auth/login', { body: { email: 'nobody@example.com', password: 'the right password' } });
+      const unknown = await platform.request('POST', 'auth/login', {
+        body: { email: 'nobody@example.com', password: 'the right password' },
+      });
       const wrong = await platform.request('POST', 'auth/login', { body: { email: 'known@example.com', password: 'the wrong password' } });
       expect(unknown.status).toBe(401);
       expect(wrong.status).toBe(401);
@@ -83,9 +85,14 @@ describe('accounts, projects, API keys and connectors', () => {
       const owner = await createTenant(platform);
       const stranger = await createTenant(platform);
       const list = await platform.request('GET', 'projects', { token: owner.accessToken });
-      expect(list.body.data).toEqual([{ id: owner.projectId, name: 'Test project', rateLimitPerSecond: null, createdAt: expect.any(String) }]);
+      expect(list.body.data).toEqual([
+        { id: owner.projectId, name: 'Test project', rateLimitPerSecond: null, createdAt: expect.any(String) },
+      ]);
 
-      const renamed = await platform.request('PATCH', `projects/${owner.projectId}`, { token: owner.accessToken, body: { name: 'Renamed', rateLimitPerSecond: 50 } });
+      const renamed = await platform.request('PATCH', `projects/${owner.projectId}`, {
+        token: owner.accessToken,
+        body: { name: 'Renamed', rateLimitPerSecond: 50 },
+      });
       expect(renamed.body).toMatchObject({ name: 'Renamed', rateLimitPerSecond: 50 });
 
       for (const [method, path] of [
@@ -108,7 +115,10 @@ describe('accounts, projects, API keys and connectors', () => {
 
     it('shows a key once, stores only its bcrypt hash, and lists it without the secret', async () => {
       const tenant = await createTenant(platform);
-      const created = await platform.request('POST', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken, body: { name: 'ci' } });
+      const created = await platform.request('POST', `projects/${tenant.projectId}/keys`, {
+        token: tenant.accessToken,
+        body: { name: 'ci' },
+      });
       expect(created.status).toBe(201);
       expect(created.body).toMatchObject({ name: 'ci', type: 'secret', key: expect.stringMatching(/^mjs_sk_[0-9A-Za-z]{40}$/) });
       expect(created.body.key.startsWith(created.body.prefix)).toBe(true);
@@ -182,8 +192,16 @@ describe('accounts, projects, API keys and connectors', () => {
 
     it.each([
       ['a malformed bot token', { type: 'telegram', name: 'b', credentials: { botToken: 'nope' } }, 'credentials.botToken'],
-      ['an unknown credentials field', { type: 'telegram', name: 'b', credentials: { botToken: `1:${'a'.repeat(30)}`, extra: 1 } }, 'credentials.extra'],
-      ['a bad baseUrl', { type: 'telegram', name: 'b', credentials: { botToken: `1:${'a'.repeat(30)}` }, config: { baseUrl: 'ftp://x' } }, 'config.baseUrl'],
+      [
+        'an unknown credentials field',
+        { type: 'telegram', name: 'b', credentials: { botToken: `1:${'a'.repeat(30)}`, extra: 1 } },
+        'credentials.extra',
+      ],
+      [
+        'a bad baseUrl',
+        { type: 'telegram', name: 'b', credentials: { botToken: `1:${'a'.repeat(30)}` }, config: { baseUrl: 'ftp://x' } },
+        'config.baseUrl',
+      ],
       ['an unknown type', { type: 'fax', name: 'b', credentials: {} }, 'type'],
     ])('refuses %s with 422 naming the field', async (_case, body, field) => {
       const tenant = await createTenant(platform);

@@ -65,7 +65,7 @@ describe('messages (Telegram, end to end)', () => {
     expect((await finalStatus(res.body.id)).status).toBe('sent');
   });
 
-  it('marks a message failed at once, with Telegram\'s reason, when the bot is blocked', async () => {
+  it("marks a message failed at once, with Telegram's reason, when the bot is blocked", async () => {
     telegram.blockChat('777');
     const res = await send({ to: '777', message: 'you blocked me', connector: 'telegram' });
     const message = await finalStatus(res.body.id);
@@ -111,7 +111,12 @@ describe('messages (Telegram, end to end)', () => {
     const res = await send(body);
     expect(res.status).toBe(422);
     expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
-    expect(res.body).toMatchObject({ type: 'https://messagejs.dev/problems/validation-error', title: 'Validation failed', status: 422, instance: '/api/v1/messages' });
+    expect(res.body).toMatchObject({
+      type: 'https://messagejs.dev/problems/validation-error',
+      title: 'Validation failed',
+      status: 422,
+      instance: '/api/v1/messages',
+    });
     expect(res.body.errors.map((e: { field: string }) => e.field)).toContain(field);
     const after = await platform.db.query('SELECT count(*)::int AS n FROM messages');
     expect(after.rows[0].n).toBe(before.rows[0].n);
@@ -126,7 +131,10 @@ describe('messages (Telegram, end to end)', () => {
     expect(array.status).toBe(400);
     const text = await platform.request('POST', 'messages', { headers: { ...headers, 'content-type': 'text/plain' }, raw: 'hello' });
     expect(text.status).toBe(415);
-    const huge = await platform.request('POST', 'messages', { headers, raw: JSON.stringify({ to: '1', message: 'x'.repeat(300 * 1024), connector: 'telegram' }) });
+    const huge = await platform.request('POST', 'messages', {
+      headers,
+      raw: JSON.stringify({ to: '1', message: 'x'.repeat(300 * 1024), connector: 'telegram' }),
+    });
     expect(huge.status).toBe(413);
     for (const res of [malformed, array, text, huge]) {
       expect(res.headers.get('content-type')).toMatch(/^application\/problem\+json/);
@@ -165,7 +173,7 @@ describe('messages (Telegram, end to end)', () => {
     expect(badCursor.status).toBe(422);
   });
 
-  it('keeps tenants apart: another project\'s message is 404', async () => {
+  it("keeps tenants apart: another project's message is 404", async () => {
     const mine = await send({ to: '5005', message: 'private', connector: 'telegram' });
     const stranger = await createTenant(platform);
     const res = await platform.request('GET', `messages/${mine.body.id}`, { token: stranger.apiKey });
@@ -177,7 +185,10 @@ describe('messages (Telegram, end to end)', () => {
   });
 
   it('lets the dashboard use a JWT with the project it owns', async () => {
-    const res = await send({ to: '6006', message: 'from the dashboard', connector: 'telegram', projectId: tenant.projectId }, tenant.accessToken);
+    const res = await send(
+      { to: '6006', message: 'from the dashboard', connector: 'telegram', projectId: tenant.projectId },
+      tenant.accessToken,
+    );
     expect(res.status).toBe(202);
     const list = await platform.request('GET', `messages?projectId=${tenant.projectId}&limit=1`, { token: tenant.accessToken });
     expect(list.body.data[0].id).toBe(res.body.id);
@@ -186,7 +197,10 @@ describe('messages (Telegram, end to end)', () => {
   });
 
   it('refuses a revoked key everywhere within one second', async () => {
-    const created = await platform.request('POST', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken, body: { name: 'short-lived' } });
+    const created = await platform.request('POST', `projects/${tenant.projectId}/keys`, {
+      token: tenant.accessToken,
+      body: { name: 'short-lived' },
+    });
     const key = created.body.key as string;
     expect((await platform.request('GET', 'messages', { token: key })).status).toBe(200);
     const revoke = await platform.request('DELETE', `projects/${tenant.projectId}/keys/${created.body.id}`, { token: tenant.accessToken });
@@ -201,17 +215,24 @@ describe('messages (Telegram, end to end)', () => {
   it('refuses a wrong key, a missing key and a mismatched X-Project-Id with 401', async () => {
     expect((await platform.request('GET', 'messages')).status).toBe(401);
     expect((await platform.request('GET', 'messages', { token: `mjs_sk_${'A'.repeat(40)}` })).status).toBe(401);
-    const mismatch = await platform.request('GET', 'messages', { token: tenant.apiKey, headers: { 'x-project-id': '00000000-0000-4000-8000-000000000000' } });
+    const mismatch = await platform.request('GET', 'messages', {
+      token: tenant.apiKey,
+      headers: { 'x-project-id': '00000000-0000-4000-8000-000000000000' },
+    });
     expect(mismatch.status).toBe(401);
     const match = await platform.request('GET', 'messages', { token: tenant.apiKey, headers: { 'x-project-id': tenant.projectId } });
     expect(match.status).toBe(200);
   });
 
   it('updates lastUsedAt of a key in use', async () => {
-    await eventually(async () => {
-      const keys = await platform.request('GET', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken });
-      return keys.body.data.find((k: { name: string; lastUsedAt: string | null }) => k.name === 'server' && k.lastUsedAt);
-    }, 15_000, 500);
+    await eventually(
+      async () => {
+        const keys = await platform.request('GET', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken });
+        return keys.body.data.find((k: { name: string; lastUsedAt: string | null }) => k.name === 'server' && k.lastUsedAt);
+      },
+      15_000,
+      500,
+    );
   });
 });
 
@@ -233,32 +254,50 @@ describe('per-connector throughput', () => {
     const tenant = await createTenant(platform);
     const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
       token: tenant.accessToken,
-      body: { type: 'telegram', name: 'Slow bot', credentials: { botToken: telegram.addToken() }, config: { baseUrl: telegram.baseUrl, ...config } },
+      body: {
+        type: 'telegram',
+        name: 'Slow bot',
+        credentials: { botToken: telegram.addToken() },
+        config: { baseUrl: telegram.baseUrl, ...config },
+      },
     });
     return { tenant, connectorId: connector.body.id as string };
   }
 
-  it('never sends faster than the connector\'s maxPerSecond, across all workers', async () => {
+  it("never sends faster than the connector's maxPerSecond, across all workers", async () => {
     const { tenant } = await connectorWith({ maxPerSecond: 5 });
     const texts = Array.from({ length: 15 }, (_, i) => `throttled ${i}`);
-    await Promise.all(texts.map((message) => platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '4242', message, connector: 'telegram' } })));
+    await Promise.all(
+      texts.map((message) =>
+        platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '4242', message, connector: 'telegram' } }),
+      ),
+    );
     await eventually(async () => telegram.sent.filter((s) => s.text.startsWith('throttled ')).length === 15, 20_000);
-    const times = telegram.sent.filter((s) => s.text.startsWith('throttled ')).map((s) => s.at.getTime()).sort((a, b) => a - b);
+    const times = telegram.sent
+      .filter((s) => s.text.startsWith('throttled '))
+      .map((s) => s.at.getTime())
+      .sort((a, b) => a - b);
     // One every 200 ms: 15 sends take about three seconds, and no second holds more than five.
     expect(times[14] - times[0]).toBeGreaterThanOrEqual(2_600);
     for (let i = 0; i + 6 < times.length; i++) expect(times[i + 6] - times[i]).toBeGreaterThanOrEqual(1_000 - 50);
   });
 
-  it('holds every send of a connector while the provider\'s retry_after runs', async () => {
+  it("holds every send of a connector while the provider's retry_after runs", async () => {
     const { tenant } = await connectorWith({ maxPerSecond: 1000 });
     telegram.failNext('429', 1, { retryAfter: 2 });
-    const first = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '77', message: 'paused first', connector: 'telegram' } });
+    const first = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '77', message: 'paused first', connector: 'telegram' },
+    });
     await eventually(async () => {
       const res = await platform.request('GET', `messages/${first.body.id}`, { token: tenant.apiKey });
       return res.body.events.some((e: { code?: string }) => e.code === '429');
     });
     const pausedAt = Date.now();
-    await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '78', message: 'paused second', connector: 'telegram' } });
+    await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '78', message: 'paused second', connector: 'telegram' },
+    });
     await eventually(async () => telegram.sent.some((s) => s.text === 'paused second'), 10_000);
     const second = telegram.sent.find((s) => s.text === 'paused second')!;
     expect(second.at.getTime() - pausedAt).toBeGreaterThanOrEqual(1_500);
@@ -289,7 +328,10 @@ describe('retries and dead letters', () => {
 
   it('gives up after the configured attempts with the last error, records each one, and can be re-driven once per request', async () => {
     telegram.failNext('500', 3);
-    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '4040', message: 'dead letter', connector: 'telegram' } });
+    const res = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '4040', message: 'dead letter', connector: 'telegram' },
+    });
     const failed = await settle(res.body.id);
     expect(failed.status).toBe('failed');
     expect(failed.attempts).toBe(3);

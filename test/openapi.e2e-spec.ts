@@ -75,7 +75,10 @@ describe('OpenAPI document', () => {
   });
 
   it('lists the API key first on message routes, so a client holding a JWT too sends the key', () => {
-    expect(document.paths['/api/v1/messages'].post.security.map((s: Record<string, unknown>) => Object.keys(s)[0])).toEqual(['apiKey', 'jwt']);
+    expect(document.paths['/api/v1/messages'].post.security.map((s: Record<string, unknown>) => Object.keys(s)[0])).toEqual([
+      'apiKey',
+      'jwt',
+    ]);
   });
 
   it.each(ROUTES)('describes %s %s with an operation id and its auth', (method, path, scheme) => {

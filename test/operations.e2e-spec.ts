@@ -59,7 +59,13 @@ describe('operations', () => {
       expect(ready.body).toEqual({ status: 'ready', postgres: 'up', redis: 'up' });
       const metrics = await platform.request('GET', '/metrics');
       expect(metrics.status).toBe(200);
-      for (const name of ['messagejs_messages_accepted_total', 'messagejs_messages_sent_total', 'messagejs_messages_failed_total', 'messagejs_accept_duration_seconds', 'messagejs_queue_depth']) {
+      for (const name of [
+        'messagejs_messages_accepted_total',
+        'messagejs_messages_sent_total',
+        'messagejs_messages_failed_total',
+        'messagejs_accept_duration_seconds',
+        'messagejs_queue_depth',
+      ]) {
         expect(metrics.text).toContain(name);
       }
     });

@@ -22,7 +22,10 @@ describe('public keys', () => {
     });
     expect(key.body.key).toMatch(/^mjs_pk_/);
     publicKey = key.body.key;
-    await platform.request('POST', `projects/${tenant.projectId}/templates`, { token: tenant.accessToken, body: { name: 'contact', content: 'New message from {{name}}' } });
+    await platform.request('POST', `projects/${tenant.projectId}/templates`, {
+      token: tenant.accessToken,
+      body: { name: 'contact', content: 'New message from {{name}}' },
+    });
   });
 
   afterAll(async () => {
@@ -41,10 +44,18 @@ describe('public keys', () => {
   });
 
   it.each([
-    ['another origin', { to: '5151', template: { name: 'contact', variables: { name: 'A' } }, connector: 'telegram' }, 'https://evil.example'],
+    [
+      'another origin',
+      { to: '5151', template: { name: 'contact', variables: { name: 'A' } }, connector: 'telegram' },
+      'https://evil.example',
+    ],
     ['no origin', { to: '5151', template: { name: 'contact', variables: { name: 'A' } }, connector: 'telegram' }, undefined],
     ['free text', { to: '5151', message: 'spam', connector: 'telegram' }, shop],
-    ['metadata', { to: '5151', template: { name: 'contact', variables: { name: 'A' } }, connector: 'telegram', metadata: { a: 'b' } }, shop],
+    [
+      'metadata',
+      { to: '5151', template: { name: 'contact', variables: { name: 'A' } }, connector: 'telegram', metadata: { a: 'b' } },
+      shop,
+    ],
   ])('refuses %s with 403 and sends nothing', async (_case, body, origin) => {
     const before = telegram.sent.length;
     const res = await send(body, origin);
@@ -66,15 +77,24 @@ describe('public keys', () => {
     const token = other.accessToken;
     expect((await platform.request('PATCH', `projects/${other.projectId}`, { token, body: { rateLimitPerSecond: 2 } })).status).toBe(200);
     await platform.request('POST', `projects/${other.projectId}/templates`, { token, body: { name: 'contact', content: 'Hi {{name}}' } });
-    const key = (await platform.request('POST', `projects/${other.projectId}/keys`, { token, body: { name: 'web', type: 'public', allowedOrigins: [shop] } })).body.key;
+    const key = (
+      await platform.request('POST', `projects/${other.projectId}/keys`, {
+        token,
+        body: { name: 'web', type: 'public', allowedOrigins: [shop] },
+      })
+    ).body.key;
     const body = { to: '5151', template: { name: 'contact', variables: { name: 'IP' } }, connector: 'telegram' };
     const from = (ip: string, apiKey = key, payload: object = body) =>
       platform.request('POST', 'messages', { token: apiKey, body: payload, headers: { origin: shop, 'x-forwarded-for': ip } });
     // The platform's loopback is the trusted proxy here (TRUST_PROXY=loopback), as a load balancer would be.
     const statuses = async (requests: Array<Promise<{ status: number }>>) => (await Promise.all(requests)).map((r) => r.status).sort();
-    expect(await statuses([from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.2')])).toEqual([202, 202, 202, 429]);
+    expect(await statuses([from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.1'), from('203.0.113.2')])).toEqual([
+      202, 202, 202, 429,
+    ]);
     const server = { to: '5151', message: 'server', connector: 'telegram' };
-    expect(await statuses(['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((ip) => from(ip, other.apiKey, server)))).toEqual([202, 202, 429]);
+    expect(await statuses(['198.51.100.1', '198.51.100.2', '198.51.100.3'].map((ip) => from(ip, other.apiKey, server)))).toEqual([
+      202, 202, 429,
+    ]);
   });
 
   describe('daily limit', () => {
@@ -88,7 +108,8 @@ describe('public keys', () => {
       const secret = await createKey({ name: 'server', dailyLimit: 5 });
       expect(secret.status).toBe(422);
       expect(secret.body.errors).toEqual([{ field: 'dailyLimit', message: 'applies to public keys only' }]);
-      for (const dailyLimit of [0, 1.5, 1_000_001, '10']) expect((await createKey({ name: 'x', type: 'public', allowedOrigins: [shop], dailyLimit })).status).toBe(422);
+      for (const dailyLimit of [0, 1.5, 1_000_001, '10'])
+        expect((await createKey({ name: 'x', type: 'public', allowedOrigins: [shop], dailyLimit })).status).toBe(422);
       const list = await platform.request('GET', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken });
       expect(list.body.data.find((k: { name: string }) => k.name === 'default').dailyLimit).toBe(1000);
       expect(list.body.data.find((k: { type: string }) => k.type === 'secret').dailyLimit).toBeNull();
@@ -99,11 +120,21 @@ describe('public keys', () => {
       expect(created.body.dailyLimit).toBe(2);
       const capped = created.body.key as string;
       // Refused requests, failed validations and idempotent replays use none of the day's messages.
-      expect((await send({ to: '5151', template: { name: 'contact', variables: {} }, connector: 'telegram' }, shop, capped)).status).toBe(422);
+      expect((await send({ to: '5151', template: { name: 'contact', variables: {} }, connector: 'telegram' }, shop, capped)).status).toBe(
+        422,
+      );
       expect((await send(contact('A'), 'https://evil.example', capped)).status).toBe(403);
-      const first = await platform.request('POST', 'messages', { token: capped, body: contact('Cap 1'), headers: { origin: shop, 'idempotency-key': 'cap-once' } });
+      const first = await platform.request('POST', 'messages', {
+        token: capped,
+        body: contact('Cap 1'),
+        headers: { origin: shop, 'idempotency-key': 'cap-once' },
+      });
       expect(first.status).toBe(202);
-      const replay = await platform.request('POST', 'messages', { token: capped, body: contact('Cap 1'), headers: { origin: shop, 'idempotency-key': 'cap-once' } });
+      const replay = await platform.request('POST', 'messages', {
+        token: capped,
+        body: contact('Cap 1'),
+        headers: { origin: shop, 'idempotency-key': 'cap-once' },
+      });
       expect(replay.headers.get('idempotent-replayed')).toBe('true');
       expect((await send(contact('Cap 2'), shop, capped)).status).toBe(202);
 
@@ -117,9 +148,16 @@ describe('public keys', () => {
       expect(Math.abs(retryAfter - secondsToMidnight)).toBeLessThanOrEqual(5);
       // The page that sent it may read why; the browser exposes Retry-After to it.
       expect(over.headers.get('access-control-allow-origin')).toBe(shop);
-      const count = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body LIKE 'New message from Cap%'`, [tenant.projectId]);
+      const count = await platform.db.query(
+        `SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body LIKE 'New message from Cap%'`,
+        [tenant.projectId],
+      );
       expect(count.rows[0].n).toBe(2);
-      const capTexts = () => telegram.sent.filter((s) => s.text.startsWith('New message from Cap')).map((s) => s.text).sort();
+      const capTexts = () =>
+        telegram.sent
+          .filter((s) => s.text.startsWith('New message from Cap'))
+          .map((s) => s.text)
+          .sort();
       await eventually(async () => capTexts().length >= 2);
       expect(capTexts()).toEqual(['New message from Cap 1', 'New message from Cap 2']);
 

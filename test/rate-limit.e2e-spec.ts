@@ -44,7 +44,10 @@ describe('rate limiting on message routes (RATE_LIMIT_PER_SECOND=5)', () => {
 
   it('puts RateLimit-Policy and RateLimit on a 202', async () => {
     const tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '424242', message: 'limited', connector: 'telegram' } });
+    const res = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '424242', message: 'limited', connector: 'telegram' },
+    });
     expect(res.status).toBe(202);
     expect(res.headers.get('ratelimit-policy')).toBe('"default";q=5;w=1');
     expect(res.headers.get('ratelimit')).toBe('"default";r=4;t=1');
@@ -52,7 +55,10 @@ describe('rate limiting on message routes (RATE_LIMIT_PER_SECOND=5)', () => {
 
   it('gives each API key its own window', async () => {
     const tenant = await createTenant(platform);
-    const second = await platform.request('POST', `projects/${tenant.projectId}/keys`, { token: tenant.accessToken, body: { name: 'second' } });
+    const second = await platform.request('POST', `projects/${tenant.projectId}/keys`, {
+      token: tenant.accessToken,
+      body: { name: 'second' },
+    });
     await burst(tenant, 5);
     expect((await list(tenant)).status).toBe(429);
     expect((await list({ ...tenant, apiKey: second.body.key })).status).toBe(200);
@@ -68,7 +74,10 @@ describe('rate limiting on message routes (RATE_LIMIT_PER_SECOND=5)', () => {
   it('applies a PATCHed project rateLimitPerSecond within about 2 seconds', async () => {
     const tenant = await createTenant(platform);
     expect((await list(tenant)).headers.get('ratelimit-policy')).toBe('"default";q=5;w=1'); // the key is now cached
-    const patch = await platform.request('PATCH', `projects/${tenant.projectId}`, { token: tenant.accessToken, body: { rateLimitPerSecond: 20 } });
+    const patch = await platform.request('PATCH', `projects/${tenant.projectId}`, {
+      token: tenant.accessToken,
+      body: { rateLimitPerSecond: 20 },
+    });
     expect(patch.status).toBe(200);
     expect(patch.body.rateLimitPerSecond).toBe(20);
     const patchedAt = Date.now();

@@ -41,7 +41,11 @@ describe('provider receipts', () => {
       expect([type, res.status]).toEqual([type, 201]);
       connectors[type] = res.body.id;
     };
-    await create('twilio', { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' }, { baseUrl: twilio.baseUrl });
+    await create(
+      'twilio',
+      { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
+      { baseUrl: twilio.baseUrl },
+    );
     await create(
       'whatsapp',
       { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: APP_SECRET },
@@ -150,7 +154,7 @@ describe('provider receipts', () => {
       expect(statuses(await get(message.id))).toEqual(['queued', 'sending', 'sent', 'delivered']);
     });
 
-    it('fails a sent message on undelivered with Twilio\'s ErrorCode, but ignores it once delivered', async () => {
+    it("fails a sent message on undelivered with Twilio's ErrorCode, but ignores it once delivered", async () => {
       const sentOnly = await sent('twilio');
       expect((await twilioCallback(sentOnly.externalId, 'undelivered', { errorCode: 30003 })).status).toBe(200);
       const failed = await get(sentOnly.id);
@@ -172,7 +176,10 @@ describe('provider receipts', () => {
       twilio.replyDelayMs = 3_000;
       try {
         const before = twilio.sent.length;
-        const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: TO, message: 'early bird', connector: 'twilio' } });
+        const res = await platform.request('POST', 'messages', {
+          token: tenant.apiKey,
+          body: { to: TO, message: 'early bird', connector: 'twilio' },
+        });
         const [created] = (await twilio.waitForSent(before + 1, 10_000)).slice(before);
         expect((await twilioCallback(created.sid, 'delivered')).status).toBe(200);
         const early = await get(res.body.id);
@@ -193,7 +200,8 @@ describe('provider receipts', () => {
   });
 
   describe('whatsapp', () => {
-    const challenge = (query: string, connectorId = connectors.whatsapp) => platform.request('GET', `callbacks/whatsapp/${connectorId}?${query}`);
+    const challenge = (query: string, connectorId = connectors.whatsapp) =>
+      platform.request('GET', `callbacks/whatsapp/${connectorId}?${query}`);
 
     it("echoes hub.challenge for subscribe with the connector's verifyToken, and refuses anything else", async () => {
       const ok = await challenge(`hub.mode=subscribe&hub.verify_token=${VERIFY_TOKEN}&hub.challenge=1158201444`);
@@ -240,8 +248,15 @@ describe('provider receipts', () => {
     it('refuses a bad or missing X-Hub-Signature-256 with 403 and changes nothing', async () => {
       const message = await sent('whatsapp');
       const { body } = whatsapp.statusWebhook({ wamid: message.externalId, status: 'delivered', recipient: TO.slice(1) }, APP_SECRET);
-      const wrongSecret = whatsapp.statusWebhook({ wamid: message.externalId, status: 'delivered', recipient: TO.slice(1) }, 'not-the-app-secret');
-      for (const res of [await postWhatsApp(wrongSecret.body, wrongSecret.signature), await postWhatsApp(body, undefined), await postWhatsApp(body, `sha256=${'0'.repeat(64)}`)]) {
+      const wrongSecret = whatsapp.statusWebhook(
+        { wamid: message.externalId, status: 'delivered', recipient: TO.slice(1) },
+        'not-the-app-secret',
+      );
+      for (const res of [
+        await postWhatsApp(wrongSecret.body, wrongSecret.signature),
+        await postWhatsApp(body, undefined),
+        await postWhatsApp(body, `sha256=${'0'.repeat(64)}`),
+      ]) {
         expect(res.status).toBe(403);
         expect(res.body).toMatchObject({ type: 'https://messagejs.dev/problems/forbidden', status: 403 });
       }
@@ -265,7 +280,10 @@ describe('provider receipts', () => {
       whatsapp.replyDelayMs = 3_000;
       try {
         const before = whatsapp.sent.length;
-        const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: TO, message: 'early whatsapp', connector: 'whatsapp' } });
+        const res = await platform.request('POST', 'messages', {
+          token: tenant.apiKey,
+          body: { to: TO, message: 'early whatsapp', connector: 'whatsapp' },
+        });
         const [wire] = (await whatsapp.waitForSent(before + 1, 10_000)).slice(before);
         expect((await whatsappStatus({ wamid: wire.wamid, status: 'delivered' })).status).toBe(200);
         expect((await get(res.body.id)).externalId).toBeNull();

@@ -53,7 +53,9 @@ describe('resilience', () => {
     const started = Date.now();
     await eventually(
       async () => {
-        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [accepted]);
+        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
+          accepted,
+        ]);
         return rows[0].n === accepted.length;
       },
       150_000,
@@ -77,7 +79,9 @@ describe('resilience', () => {
       await eventually(async () => load.accepted.length > atKill + 150, 30_000);
       await load.stop();
       const { drainMs, duplicates } = await drained(platform, load.accepted, 'killall');
-      process.stdout.write(`resilience/killall: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`);
+      process.stdout.write(
+        `resilience/killall: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`,
+      );
       expect(duplicates).toBeLessThanOrEqual(50);
     } finally {
       await platform.stop();
@@ -93,7 +97,10 @@ describe('resilience', () => {
       await eventually(async () => load.accepted.length > 150, 30_000);
       await redis.kill();
       const downAt = Date.now();
-      const refused = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '1', message: 'while down', connector: 'telegram' } });
+      const refused = await platform.request('POST', 'messages', {
+        token: tenant.apiKey,
+        body: { to: '1', message: 'while down', connector: 'telegram' },
+      });
       expect(refused.status).toBe(503);
       expect(refused.headers.get('content-type')).toMatch(/^application\/problem\+json/);
       expect(Date.now() - downAt).toBeLessThan(5_000);
@@ -104,11 +111,15 @@ describe('resilience', () => {
       await new Promise((r) => setTimeout(r, 1_000));
       await redis.restart();
       await eventually(async () => load.accepted.length > atRestart + 100, 60_000).catch((err) => {
-        throw new Error(`${err.message}; accepted ${load.accepted.length} (${atRestart} before restart), refused ${JSON.stringify(load.refusals)}\n${platform.tail('gateway', 40)}`);
+        throw new Error(
+          `${err.message}; accepted ${load.accepted.length} (${atRestart} before restart), refused ${JSON.stringify(load.refusals)}\n${platform.tail('gateway', 40)}`,
+        );
       });
       await load.stop();
       const { drainMs, duplicates } = await drained(platform, load.accepted, 'redis');
-      process.stdout.write(`resilience/redis-restart: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`);
+      process.stdout.write(
+        `resilience/redis-restart: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`,
+      );
       expect((await platform.request('GET', '/readyz')).status).toBe(200);
     } finally {
       await platform.stop();
@@ -125,10 +136,17 @@ describe('resilience', () => {
       const load = stream(platform, tenant, 'postgres');
       await eventually(async () => load.accepted.length > 100, 30_000);
       await proxy.cut();
-      await eventually(async () => {
-        const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '1', message: 'while db down', connector: 'telegram' } });
-        return res.status === 503 && res.body.detail === 'PostgreSQL is unavailable';
-      }, 20_000, 200);
+      await eventually(
+        async () => {
+          const res = await platform.request('POST', 'messages', {
+            token: tenant.apiKey,
+            body: { to: '1', message: 'while db down', connector: 'telegram' },
+          });
+          return res.status === 503 && res.body.detail === 'PostgreSQL is unavailable';
+        },
+        20_000,
+        200,
+      );
       const ready = await platform.request('GET', '/readyz');
       expect(ready.status).toBe(503);
       expect(ready.body.detail).toMatch(/PostgreSQL/);
@@ -137,7 +155,9 @@ describe('resilience', () => {
       await eventually(async () => load.accepted.length > atRestore + 100, 60_000);
       await load.stop();
       const { drainMs, duplicates } = await drained(platform, load.accepted, 'postgres');
-      process.stdout.write(`resilience/postgres-outage: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`);
+      process.stdout.write(
+        `resilience/postgres-outage: accepted=${load.accepted.length} refused=${JSON.stringify(load.refusals)} duplicates=${duplicates} drainMs=${drainMs}\n`,
+      );
       expect(duplicates).toBe(0);
     } finally {
       await platform.stop();

@@ -103,7 +103,15 @@ describe('the SDK in a browser page', () => {
 
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless=new', '--disable-gpu', '--disable-dev-shm-usage', '--disable-background-networking', '--disable-extensions', '--no-first-run'],
+      args: [
+        '--no-sandbox',
+        '--headless=new',
+        '--disable-gpu',
+        '--disable-dev-shm-usage',
+        '--disable-background-networking',
+        '--disable-extensions',
+        '--no-first-run',
+      ],
     });
   });
 
@@ -163,7 +171,10 @@ describe('the SDK in a browser page', () => {
     });
     // The raw answer, sent even when CORS then hides it from the page.
     cdp.on('Network.responseReceivedExtraInfo', (e) => {
-      Object.assign(entry(e.requestId), { status: e.statusCode, headers: Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k.toLowerCase(), String(v)])) });
+      Object.assign(entry(e.requestId), {
+        status: e.statusCode,
+        headers: Object.fromEntries(Object.entries(e.headers).map(([k, v]) => [k.toLowerCase(), String(v)])),
+      });
     });
     cdp.on('Network.loadingFinished', (e) => {
       entry(e.requestId).settled = true;
@@ -182,7 +193,10 @@ describe('the SDK in a browser page', () => {
   }
 
   const messagesTo = async (chatId: string) =>
-    (await platform.request('GET', `messages?to=${encodeURIComponent(chatId)}`, { token: tenant.apiKey })).body.data as { id: string; status: string }[];
+    (await platform.request('GET', `messages?to=${encodeURIComponent(chatId)}`, { token: tenant.apiKey })).body.data as {
+      id: string;
+      status: string;
+    }[];
 
   it('sends a template from the example page with a public key; Telegram gets the rendered text', async () => {
     const name = `Ada ${randomBytes(3).toString('hex')}`;
@@ -210,11 +224,24 @@ describe('the SDK in a browser page', () => {
         const accepted = await sdk.send({ to: '7007', message: 'free text', connector: 'telegram' });
         return { ok: true, id: accepted.id };
       } catch (err: any) {
-        return { ok: false, isMessageJSError: err instanceof sdk.MessageJSError, status: err.status, type: err.type, detail: err.detail, requestId: err.requestId };
+        return {
+          ok: false,
+          isMessageJSError: err instanceof sdk.MessageJSError,
+          status: err.status,
+          type: err.type,
+          detail: err.detail,
+          requestId: err.requestId,
+        };
       }
     });
 
-    expect(outcome).toMatchObject({ ok: false, isMessageJSError: true, status: 403, type: `${PROBLEMS}/forbidden`, detail: expect.stringMatching(/template/) });
+    expect(outcome).toMatchObject({
+      ok: false,
+      isMessageJSError: true,
+      status: 403,
+      type: `${PROBLEMS}/forbidden`,
+      detail: expect.stringMatching(/template/),
+    });
     // X-Request-Id is exposed to the page, so a support request can quote it.
     expect(outcome.requestId).toEqual(expect.any(String));
     expect(await answers()).toEqual([{ status: 403, headers: expect.objectContaining({ 'access-control-allow-origin': pageOrigin }) }]);
@@ -259,6 +286,12 @@ describe('the SDK in a browser page', () => {
 
     expect(read).toBe('blocked: TypeError');
     // The gateway did answer the secret key, without CORS headers, so the browser withheld the answer.
-    expect(await answers()).toEqual([{ status: 200, headers: expect.not.objectContaining({ 'access-control-allow-origin': expect.anything() }), corsError: 'MissingAllowOriginHeader' }]);
+    expect(await answers()).toEqual([
+      {
+        status: 200,
+        headers: expect.not.objectContaining({ 'access-control-allow-origin': expect.anything() }),
+        corsError: 'MissingAllowOriginHeader',
+      },
+    ]);
   });
 });

@@ -32,8 +32,11 @@ async function refusal(promise: Promise<unknown>): Promise<MessageJSError> {
 function runExample(script: string, env: Record<string, string>): Promise<{ code: number | null; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
     // Async on purpose: the Telegram fake that the platform calls lives in this process.
-    execFile(process.execPath, [script], { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 45_000 }, (err, stdout, stderr) =>
-      resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
+    execFile(
+      process.execPath,
+      [script],
+      { cwd: ROOT, env: { PATH: process.env.PATH ?? '', ...env }, timeout: 45_000 },
+      (err, stdout, stderr) => resolve({ code: err ? (typeof err.code === 'number' ? err.code : null) : 0, stdout, stderr }),
     );
   });
 }
@@ -70,7 +73,13 @@ describe('the SDK in Node', () => {
 
     const accepted = await messagejs.send({ to: '1001', message: 'Hello from the SDK', connector: 'telegram' });
 
-    expect(accepted).toEqual({ id: expect.stringMatching(UUID), status: 'queued', connector: { id: tenant.connectorId, type: 'telegram' }, to: '1001', createdAt: expect.any(String) });
+    expect(accepted).toEqual({
+      id: expect.stringMatching(UUID),
+      status: 'queued',
+      connector: { id: tenant.connectorId, type: 'telegram' },
+      to: '1001',
+      createdAt: expect.any(String),
+    });
     const message = await eventually(async () => {
       const m = await messagejs.get(accepted.id);
       return m.status === 'sent' ? m : null;
@@ -82,7 +91,11 @@ describe('the SDK in Node', () => {
   });
 
   it('new MessageJS({...}) sends a template, rendered by the platform', async () => {
-    const accepted = await client.send({ to: '@sdk_news', connector: tenant.connectorId!, template: { name: 'welcome', variables: { name: 'Ada' } } });
+    const accepted = await client.send({
+      to: '@sdk_news',
+      connector: tenant.connectorId!,
+      template: { name: 'welcome', variables: { name: 'Ada' } },
+    });
 
     expect(accepted.connector).toEqual({ id: tenant.connectorId, type: 'telegram' });
     await untilSent(accepted.id);
@@ -105,7 +118,8 @@ describe('the SDK in Node', () => {
     expect(first.data).toHaveLength(2);
     expect(first.nextCursor).toEqual(expect.any(String));
     const pages = [first];
-    while (pages[pages.length - 1].nextCursor) pages.push(await client.list({ to: '2002', limit: 2, cursor: pages[pages.length - 1].nextCursor! }));
+    while (pages[pages.length - 1].nextCursor)
+      pages.push(await client.list({ to: '2002', limit: 2, cursor: pages[pages.length - 1].nextCursor! }));
     expect(pages.map((p) => p.data.length)).toEqual([2, 2, 1]);
     const paged = pages.flatMap((p) => p.data);
     expect(new Set(paged.map((m) => m.id))).toEqual(new Set(ids));
@@ -157,7 +171,9 @@ describe('the SDK in Node', () => {
     expect(key.status).toBe(201);
     const browserKey = new MessageJS({ apiKey: key.body.key, projectId: tenant.projectId, baseUrl: platform.baseUrl });
 
-    const err = await refusal(browserKey.send({ to: '4004', connector: 'telegram', template: { name: 'welcome', variables: { name: 'Eve' } } }));
+    const err = await refusal(
+      browserKey.send({ to: '4004', connector: 'telegram', template: { name: 'welcome', variables: { name: 'Eve' } } }),
+    );
 
     expect(err).toMatchObject({ status: 403, type: `${PROBLEMS}/forbidden` });
     expect((await client.list({ to: '4004' })).data).toEqual([]);

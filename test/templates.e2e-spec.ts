@@ -44,7 +44,10 @@ describe('templates', () => {
     expect(listed.body.data).toContainEqual(created.body);
     expect((await platform.request('GET', path, { token: tenant.accessToken })).body).toEqual(created.body);
 
-    const patched = await platform.request('PATCH', path, { token: tenant.accessToken, body: { content: '{{date}}: {{ greeting }} {{name}}' } });
+    const patched = await platform.request('PATCH', path, {
+      token: tenant.accessToken,
+      body: { content: '{{date}}: {{ greeting }} {{name}}' },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ name: 'order-shipped', channel: 'telegram', variables: ['date', 'greeting', 'name'] });
     expect(Date.parse(patched.body.updatedAt)).toBeGreaterThanOrEqual(Date.parse(created.body.updatedAt));
@@ -72,9 +75,15 @@ describe('templates', () => {
     expect(dup.body.type).toBe('https://messagejs.dev/problems/conflict');
 
     const other = await create({ name: 'goodbye', content: 'Bye' });
-    const rename = await platform.request('PATCH', `${templates()}/${other.body.id}`, { token: tenant.accessToken, body: { name: 'welcome' } });
+    const rename = await platform.request('PATCH', `${templates()}/${other.body.id}`, {
+      token: tenant.accessToken,
+      body: { name: 'welcome' },
+    });
     expect(rename.status).toBe(409);
-    const same = await platform.request('PATCH', `${templates()}/${other.body.id}`, { token: tenant.accessToken, body: { name: 'goodbye' } });
+    const same = await platform.request('PATCH', `${templates()}/${other.body.id}`, {
+      token: tenant.accessToken,
+      body: { name: 'goodbye' },
+    });
     expect(same.status).toBe(200);
 
     const elsewhere = await createTenant(platform);
@@ -83,7 +92,12 @@ describe('templates', () => {
 
   it.each([
     ['an unknown field', { name: 'a', content: 'x', variables: ['x'] }, 'variables', 'is not a known field'],
-    ['an unknown whatsapp field', { name: 'a', content: 'x', whatsapp: { name: 'a', language: 'en', category: 'utility' } }, 'whatsapp.category', 'is not a known field'],
+    [
+      'an unknown whatsapp field',
+      { name: 'a', content: 'x', whatsapp: { name: 'a', language: 'en', category: 'utility' } },
+      'whatsapp.category',
+      'is not a known field',
+    ],
     ['no content', { name: 'a' }, 'content', null],
     ['empty content', { name: 'a', content: '' }, 'content', null],
     ['content over 64 KiB', { name: 'a', content: 'x'.repeat(65_537) }, 'content', null],
@@ -92,9 +106,19 @@ describe('templates', () => {
     ['an unknown channel', { name: 'a', content: 'x', channel: 'fax' }, 'channel', null],
     ['an unclosed placeholder', { name: 'a', content: 'Hi {{name' }, 'content', 'has an unclosed {{ at character 4'],
     ['an empty placeholder', { name: 'a', content: 'Hi {{ }}' }, 'content', 'has an empty placeholder at character 4'],
-    ['an invalid variable name', { name: 'a', content: 'Hi {{1st}}' }, 'content', expect.stringContaining('has an invalid placeholder {{1st}}')],
+    [
+      'an invalid variable name',
+      { name: 'a', content: 'Hi {{1st}}' },
+      'content',
+      expect.stringContaining('has an invalid placeholder {{1st}}'),
+    ],
     ['a whatsapp name with capitals', { name: 'a', content: 'x', whatsapp: { name: 'Hello', language: 'en_US' } }, 'whatsapp.name', null],
-    ['a whatsapp language that is not a code', { name: 'a', content: 'x', whatsapp: { name: 'hello', language: 'English' } }, 'whatsapp.language', null],
+    [
+      'a whatsapp language that is not a code',
+      { name: 'a', content: 'x', whatsapp: { name: 'hello', language: 'English' } },
+      'whatsapp.language',
+      null,
+    ],
     ['a whatsapp that is not an object', { name: 'a', content: 'x', whatsapp: 'hello' }, 'whatsapp', null],
   ])('refuses %s with 422 naming the field', async (_case, body, field, message) => {
     const res = await create(body);
@@ -137,7 +161,10 @@ describe('templates', () => {
       expect(fieldsOf(toSms.body)).toEqual(['whatsapp']);
 
       const plain = await create({ name: 'wa-later', content: 'x', channel: 'smtp' });
-      const addToSmtp = await platform.request('PATCH', `${templates()}/${plain.body.id}`, { token: tenant.accessToken, body: { whatsapp } });
+      const addToSmtp = await platform.request('PATCH', `${templates()}/${plain.body.id}`, {
+        token: tenant.accessToken,
+        body: { whatsapp },
+      });
       expect(addToSmtp.status).toBe(422);
 
       const both = await platform.request('PATCH', path, { token: tenant.accessToken, body: { channel: 'twilio', whatsapp: null } });
@@ -169,7 +196,7 @@ describe('templates', () => {
     expect((await platform.request('GET', templates())).status).toBe(401);
   });
 
-  it("goes with its project when the project is deleted", async () => {
+  it('goes with its project when the project is deleted', async () => {
     const owner = await createTenant(platform);
     const created = await create({ name: 'doomed', content: 'x' }, owner);
     expect((await platform.request('DELETE', `projects/${owner.projectId}`, { token: owner.accessToken })).status).toBe(204);
@@ -178,7 +205,8 @@ describe('templates', () => {
   });
 
   describe('a send naming a template', () => {
-    const send = (body: Record<string, unknown>) => platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '424242', connector: 'telegram', ...body } });
+    const send = (body: Record<string, unknown>) =>
+      platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '424242', connector: 'telegram', ...body } });
 
     it.each([
       ['neither message nor template', {}],

@@ -50,7 +50,9 @@ class Receiver {
   }
 
   at(path: string, messageId?: string, type?: string): Received[] {
-    return this.received.filter((r) => r.path === path && (!messageId || r.event.data.id === messageId) && (!type || r.event.type === type));
+    return this.received.filter(
+      (r) => r.path === path && (!messageId || r.event.data.id === messageId) && (!type || r.event.type === type),
+    );
   }
 
   async close(): Promise<void> {
@@ -68,7 +70,21 @@ function signatureIsValid(secret: string, r: Received): boolean {
   return String(r.headers['webhook-signature']).split(' ').includes(expected);
 }
 
-const MESSAGE_OBJECT_KEYS = ['id', 'projectId', 'connector', 'to', 'status', 'externalId', 'error', 'attempts', 'metadata', 'createdAt', 'updatedAt', 'sentAt', 'deliveredAt'];
+const MESSAGE_OBJECT_KEYS = [
+  'id',
+  'projectId',
+  'connector',
+  'to',
+  'status',
+  'externalId',
+  'error',
+  'attempts',
+  'metadata',
+  'createdAt',
+  'updatedAt',
+  'sentAt',
+  'deliveredAt',
+];
 
 describe('webhooks (Standard Webhooks, end to end)', () => {
   let platform: Platform;
@@ -82,19 +98,29 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
   const deliveries = (webhookId: string, query = '', t: Tenant = tenant) =>
     platform.request('GET', `${webhooks(t)}/${webhookId}/deliveries${query}`, { token: t.accessToken });
   const send = async (text: string): Promise<string> => {
-    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '424242', message: text, connector: 'telegram', metadata: { ref: text } } });
+    const res = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '424242', message: text, connector: 'telegram', metadata: { ref: text } },
+    });
     expect(res.status).toBe(202);
     return res.body.id;
   };
 
   beforeAll(async () => {
     [telegram, twilio, receiver] = await Promise.all([TelegramFake.start(), TwilioFake.start(), Receiver.start()]);
-    platform = await Platform.start({ env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_SCALE: '0.001', PUBLIC_URL: 'https://messagejs.example.test' } });
+    platform = await Platform.start({
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_SCALE: '0.001', PUBLIC_URL: 'https://messagejs.example.test' },
+    });
     tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
     const account = twilio.addAccount();
     const sms = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
       token: tenant.accessToken,
-      body: { type: 'twilio', name: 'sms', credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' }, config: { baseUrl: twilio.baseUrl } },
+      body: {
+        type: 'twilio',
+        name: 'sms',
+        credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
+        config: { baseUrl: twilio.baseUrl },
+      },
     });
     expect(sms.status).toBe(201);
   });
@@ -152,17 +178,31 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
       expect(signatureIsValid(`whsec_${Buffer.alloc(32, 1).toString('base64')}`, r)).toBe(false);
       expect(Object.keys(r.event).sort()).toEqual(['data', 'timestamp', 'type']);
       expect(Object.keys(r.event.data).sort()).toEqual([...MESSAGE_OBJECT_KEYS].sort());
-      expect(r.event.data).toMatchObject({ id: messageId, projectId: tenant.projectId, connector: { id: tenant.connectorId, type: 'telegram' }, to: '424242', metadata: { ref: 'webhooks please' } });
+      expect(r.event.data).toMatchObject({
+        id: messageId,
+        projectId: tenant.projectId,
+        connector: { id: tenant.connectorId, type: 'telegram' },
+        to: '424242',
+        metadata: { ref: 'webhooks please' },
+      });
     }
     expect(queued.headers['webhook-id']).not.toBe(sent.headers['webhook-id']);
-    expect(sent.event.data).toMatchObject({ status: 'sent', externalId: expect.stringMatching(/^424242:\d+$/), sentAt: expect.any(String), error: null });
+    expect(sent.event.data).toMatchObject({
+      status: 'sent',
+      externalId: expect.stringMatching(/^424242:\d+$/),
+      sentAt: expect.any(String),
+      error: null,
+    });
     const message = (await platform.request('GET', `messages/${messageId}`, { token: tenant.apiKey })).body;
     expect(sent.event.timestamp).toBe(message.events.find((e: { status: string }) => e.status === 'sent').at);
     expect(queued.event.timestamp).toBe(message.createdAt);
 
     const log = await eventually(async () => {
       const res = await deliveries(created.body.id);
-      return res.body.data?.filter((d: { messageId: string; status: string }) => d.messageId === messageId && d.status === 'succeeded').length === 2 ? res : undefined;
+      return res.body.data?.filter((d: { messageId: string; status: string }) => d.messageId === messageId && d.status === 'succeeded')
+        .length === 2
+        ? res
+        : undefined;
     });
     expect(log.status).toBe(200);
     expect(log.body.data[0]).toEqual({
@@ -182,7 +222,10 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
 
   it('delivers message.delivered when a provider receipt moves the message', async () => {
     const created = await createEndpoint({ url: receiver.url('/receipts'), events: ['message.delivered'] });
-    const accepted = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '+14155552671', message: 'receipt', connector: 'twilio' } });
+    const accepted = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '+14155552671', message: 'receipt', connector: 'twilio' },
+    });
     expect(accepted.status).toBe(202);
     const sent = await eventually(async () => {
       const res = await platform.request('GET', `messages/${accepted.body.id}`, { token: tenant.apiKey });
@@ -192,7 +235,10 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     expect((await twilio.deliverStatusCallback(sent.externalId, 'delivered', { via: platform.baseUrl })).status).toBe(200);
 
     const delivered = await eventually(async () => receiver.at('/receipts', accepted.body.id)[0]);
-    expect(delivered.event).toMatchObject({ type: 'message.delivered', data: { id: accepted.body.id, status: 'delivered', deliveredAt: expect.any(String) } });
+    expect(delivered.event).toMatchObject({
+      type: 'message.delivered',
+      data: { id: accepted.body.id, status: 'delivered', deliveredAt: expect.any(String) },
+    });
     expect(signatureIsValid(created.body.secret, delivered)).toBe(true);
     // A duplicate receipt moves nothing, so it sends nothing.
     await twilio.deliverStatusCallback(sent.externalId, 'delivered', { via: platform.baseUrl });
@@ -221,8 +267,22 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
       return mine.length === 2 && mine[0].status === 'succeeded' ? mine : undefined;
     });
     expect(attempts).toEqual([
-      expect.objectContaining({ attempt: 2, status: 'succeeded', responseStatus: 200, durationMs: expect.any(Number), error: null, webhookId: first.headers['webhook-id'] }),
-      expect.objectContaining({ attempt: 1, status: 'retrying', responseStatus: 500, durationMs: expect.any(Number), nextAttemptAt: expect.any(String), webhookId: first.headers['webhook-id'] }),
+      expect.objectContaining({
+        attempt: 2,
+        status: 'succeeded',
+        responseStatus: 200,
+        durationMs: expect.any(Number),
+        error: null,
+        webhookId: first.headers['webhook-id'],
+      }),
+      expect.objectContaining({
+        attempt: 1,
+        status: 'retrying',
+        responseStatus: 500,
+        durationMs: expect.any(Number),
+        nextAttemptAt: expect.any(String),
+        webhookId: first.headers['webhook-id'],
+      }),
     ]);
     expect(receiver.at('/flaky', messageId)).toHaveLength(2);
 
@@ -243,7 +303,9 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     };
     await eventually(async () => (await rowsOf()).length === 2);
     // Every endpoint of the project got this message's events; all of its attempts age together.
-    const aged = await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE message_id = $1`, [oldId]);
+    const aged = await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '31 days' WHERE message_id = $1`, [
+      oldId,
+    ]);
     await platform.db.query(`UPDATE webhook_deliveries SET created_at = now() - interval '29 days' WHERE message_id = $1`, [newId]);
     // The sweep runs soon after the app starts, then hourly.
     expect(await platform.terminate('webhooks')).toBe(0);
@@ -251,7 +313,10 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     await eventually(async () => (await rowsOf()).length === 1);
     expect((await rowsOf()).map((d) => d.messageId)).toEqual([newId]);
     // The sweep says what it did once its loop ends, a moment after the rows are gone.
-    await eventually(async () => platform.logs.some((line) => line.includes(`deleted ${aged.rowCount} webhook delivery attempts older than 30 days`)), 5_000);
+    await eventually(
+      async () => platform.logs.some((line) => line.includes(`deleted ${aged.rowCount} webhook delivery attempts older than 30 days`)),
+      5_000,
+    );
   });
 
   it('disables an endpoint that answers 410 and sends it nothing more until it is re-enabled', async () => {
@@ -266,7 +331,13 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     });
     expect(disabled).toMatchObject({ enabled: false, disabledAt: expect.any(String), disabledReason: 'the endpoint answered 410 Gone' });
     expect((await deliveries(gone.body.id)).body.data).toEqual([
-      expect.objectContaining({ messageId: first, attempt: 1, status: 'failed', responseStatus: 410, error: 'the endpoint answered 410 Gone: endpoint disabled' }),
+      expect.objectContaining({
+        messageId: first,
+        attempt: 1,
+        status: 'failed',
+        responseStatus: 410,
+        error: 'the endpoint answered 410 Gone: endpoint disabled',
+      }),
     ]);
 
     const second = await send('after the 410');
@@ -274,7 +345,10 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     await new Promise((r) => setTimeout(r, 500));
     expect(receiver.at('/gone')).toHaveLength(1);
 
-    const enabled = await platform.request('PATCH', `${webhooks()}/${gone.body.id}`, { token: tenant.accessToken, body: { enabled: true } });
+    const enabled = await platform.request('PATCH', `${webhooks()}/${gone.body.id}`, {
+      token: tenant.accessToken,
+      body: { enabled: true },
+    });
     expect(enabled.status).toBe(200);
     expect(enabled.body).toMatchObject({ enabled: true, disabledAt: null, disabledReason: null });
     const third = await send('re-enabled');
@@ -286,7 +360,10 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
   it('edits and deletes an endpoint, and refuses bad input by field', async () => {
     const created = await createEndpoint({ url: receiver.url('/edit'), events: ['message.sent'] });
     const path = `${webhooks()}/${created.body.id}`;
-    const patched = await platform.request('PATCH', path, { token: tenant.accessToken, body: { url: receiver.url('/edited'), events: ['message.read', 'message.delivered'] } });
+    const patched = await platform.request('PATCH', path, {
+      token: tenant.accessToken,
+      body: { url: receiver.url('/edited'), events: ['message.read', 'message.delivered'] },
+    });
     expect(patched.status).toBe(200);
     expect(patched.body).toMatchObject({ url: receiver.url('/edited'), events: ['message.delivered', 'message.read'], enabled: true });
     expect(patched.body.secret).toBeUndefined();
@@ -322,8 +399,13 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
     expect((await platform.request('GET', webhooks(theirs), { token: other.accessToken })).status).toBe(404);
     expect((await createEndpoint({ url: receiver.url('/x'), events: ['message.sent'] }, theirs)).status).toBe(404);
     // Their own project does not see it either.
-    expect((await platform.request('GET', `projects/${other.projectId}/webhooks/${created.body.id}`, { token: other.accessToken })).status).toBe(404);
-    expect((await platform.request('GET', `projects/${tenant.projectId}/webhooks/${created.body.id}`, { token: tenant.accessToken })).body.enabled).toBe(true);
+    expect(
+      (await platform.request('GET', `projects/${other.projectId}/webhooks/${created.body.id}`, { token: other.accessToken })).status,
+    ).toBe(404);
+    expect(
+      (await platform.request('GET', `projects/${tenant.projectId}/webhooks/${created.body.id}`, { token: tenant.accessToken })).body
+        .enabled,
+    ).toBe(true);
   });
 });
 
@@ -346,7 +428,11 @@ describe('webhooks SSRF guard (WEBHOOK_ALLOW_PRIVATE unset)', () => {
     await telegram?.close();
   });
 
-  const create = (url: string) => platform.request('POST', `projects/${tenant.projectId}/webhooks`, { token: tenant.accessToken, body: { url, events: ['message.sent'] } });
+  const create = (url: string) =>
+    platform.request('POST', `projects/${tenant.projectId}/webhooks`, {
+      token: tenant.accessToken,
+      body: { url, events: ['message.sent'] },
+    });
 
   it.each([
     ['http://127.0.0.1/hook', '127.0.0.1 is a loopback address'],
@@ -378,7 +464,10 @@ describe('webhooks SSRF guard (WEBHOOK_ALLOW_PRIVATE unset)', () => {
     // As if the stored URL (or its DNS) had changed since it was checked.
     await platform.db.query('UPDATE webhook_endpoints SET url = $2 WHERE id = $1', [literal.body.id, receiver.url('/literal')]);
     await platform.db.query('UPDATE webhook_endpoints SET url = $2 WHERE id = $1', [named.body.id, receiver.url('/named', 'localhost')]);
-    const sent = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: '424242', message: 'ssrf', connector: 'telegram' } });
+    const sent = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: '424242', message: 'ssrf', connector: 'telegram' },
+    });
     expect(sent.status).toBe(202);
 
     for (const [endpoint, reason] of [
@@ -386,7 +475,9 @@ describe('webhooks SSRF guard (WEBHOOK_ALLOW_PRIVATE unset)', () => {
       [named, /^localhost resolves to (127\.0\.0\.1|::1), a loopback address$/],
     ] as const) {
       const attempt = await eventually(async () => {
-        const res = await platform.request('GET', `projects/${tenant.projectId}/webhooks/${endpoint.body.id}/deliveries`, { token: tenant.accessToken });
+        const res = await platform.request('GET', `projects/${tenant.projectId}/webhooks/${endpoint.body.id}/deliveries`, {
+          token: tenant.accessToken,
+        });
         return res.body.data?.find((d: { attempt: number; status: string }) => d.attempt === 1 && d.status !== 'pending');
       });
       expect(attempt).toMatchObject({ status: 'retrying', responseStatus: null, error: expect.stringMatching(reason) });

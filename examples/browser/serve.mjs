@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 const routes = {
   '/': { file: new URL('./index.html', import.meta.url), type: 'text/html; charset=utf-8' },
   '/index.html': { file: new URL('./index.html', import.meta.url), type: 'text/html; charset=utf-8' },
-  '/sdk/messagejs.min.js': { file: new URL('../../packages/sdk/dist/messagejs.min.js', import.meta.url), type: 'text/javascript; charset=utf-8' },
+  '/sdk/messagejs.min.js': {
+    file: new URL('../../packages/sdk/dist/messagejs.min.js', import.meta.url),
+    type: 'text/javascript; charset=utf-8',
+  },
 };
 
 const port = Number(process.env.PORT || 8080);
@@ -22,7 +25,9 @@ const server = createServer(async (req, res) => {
     res.writeHead(200, { 'Content-Type': route.type, 'Cache-Control': 'no-store' }).end(req.method === 'HEAD' ? undefined : body);
   } catch {
     // The bundle is a build output: say how to make it rather than a bare 404.
-    res.writeHead(404, { 'Content-Type': 'text/plain' }).end(`missing ${fileURLToPath(route.file)}: run npm --prefix packages/sdk run build\n`);
+    res
+      .writeHead(404, { 'Content-Type': 'text/plain' })
+      .end(`missing ${fileURLToPath(route.file)}: run npm --prefix packages/sdk run build\n`);
   }
 });
 

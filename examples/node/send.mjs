@@ -25,7 +25,10 @@ try {
   console.log(`accepted ${accepted.id} via ${accepted.connector.type} connector ${accepted.connector.id}`);
 
   const isFinal = (status) =>
-    status === 'failed' || status === 'delivered' || status === 'read' || (status === 'sent' && NO_RECEIPTS.includes(accepted.connector.type));
+    status === 'failed' ||
+    status === 'delivered' ||
+    status === 'read' ||
+    (status === 'sent' && NO_RECEIPTS.includes(accepted.connector.type));
   const deadline = Date.now() + WAIT_MS;
   let status = accepted.status;
   console.log(`status ${status}`);

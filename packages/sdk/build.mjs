@@ -30,7 +30,14 @@ const types = new Promise((resolve, reject) =>
 await Promise.all([
   build({ ...common, format: 'esm', platform: 'neutral', outfile: 'dist/index.mjs' }),
   build({ ...common, format: 'cjs', platform: 'node', outfile: 'dist/index.cjs' }),
-  build({ ...common, format: 'iife', platform: 'browser', globalName: 'messagejs', minify: true, outfile: 'dist/messagejs.min.js' }),
+  build({
+    ...common,
+    format: 'iife',
+    platform: 'browser',
+    globalName: 'messagejs',
+    minify: true,
+    outfile: 'dist/messagejs.min.js',
+  }),
   types,
 ]);
 

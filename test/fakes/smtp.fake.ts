@@ -183,11 +183,7 @@ export class SmtpFake {
     callback();
   }
 
-  private onData(
-    stream: SMTPServerDataStream,
-    session: SMTPServerSession,
-    callback: (err?: Error | null, message?: string) => void,
-  ): void {
+  private onData(stream: SMTPServerDataStream, session: SMTPServerSession, callback: (err?: Error | null, message?: string) => void): void {
     const chunks: Buffer[] = [];
     stream.on('data', (chunk: Buffer) => chunks.push(chunk));
     stream.once('end', () => {
@@ -243,8 +239,7 @@ function decodeEncodedWords(value: string): string {
   return value
     .replace(/(\?=)\s+(?==\?)/g, '$1')
     .replace(/=\?([^?]+)\?([BbQq])\?([^?]*)\?=/g, (_word, charset: string, encoding: string, text: string) => {
-      const bytes =
-        encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text.replace(/_/g, ' '));
+      const bytes = encoding.toUpperCase() === 'B' ? Buffer.from(text, 'base64') : decodeQuotedPrintable(text.replace(/_/g, ' '));
       return bytes.toString(/^utf-?8$/i.test(charset) ? 'utf8' : 'latin1');
     });
 }

@@ -273,9 +273,7 @@ export class TwilioFake {
     if (messages && req.method === 'POST') return this.createMessage(authenticated, params);
     if (message && req.method === 'GET') {
       const found = this.messages.get(decodeURIComponent(message[2]));
-      return found && found.accountSid === authenticated.accountSid
-        ? { status: 200, body: messageResource(found) }
-        : notFound(path);
+      return found && found.accountSid === authenticated.accountSid ? { status: 200, body: messageResource(found) } : notFound(path);
     }
     return notFound(path);
   }

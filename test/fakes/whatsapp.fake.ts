@@ -89,7 +89,8 @@ const INJECTED: Record<Exclude<WhatsAppFakeFailure, 'drop'>, { status: number } 
     status: 400,
     code: 131056,
     message: '(#131056) (Business Account, Consumer Account) pair rate limit hit',
-    details: 'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
+    details:
+      'Message failed to send because there were too many messages sent from this phone number to the same phone number in a short period of time.',
   },
   '131047': {
     status: 400,
@@ -101,7 +102,8 @@ const INJECTED: Record<Exclude<WhatsAppFakeFailure, 'drop'>, { status: number } 
     status: 400,
     code: 131026,
     message: '(#131026) Message Undeliverable.',
-    details: 'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy.',
+    details:
+      'Unable to deliver message. Reasons can include: the recipient phone number is not a WhatsApp phone number; the recipient has not accepted our new Terms of Service and Privacy Policy.',
   },
   '500': {
     status: 500,
@@ -145,7 +147,11 @@ export class WhatsAppFake {
   addPhoneNumber(options: Partial<Omit<WhatsAppFakePhoneNumber, 'phoneNumberId'>> = {}): WhatsAppFakePhoneNumber {
     const number: WhatsAppFakePhoneNumber = {
       phoneNumberId: graphId(),
-      accessToken: options.accessToken ?? `EAA${randomBytes(120).toString('base64').replace(/[^A-Za-z0-9]/g, '')}`,
+      accessToken:
+        options.accessToken ??
+        `EAA${randomBytes(120)
+          .toString('base64')
+          .replace(/[^A-Za-z0-9]/g, '')}`,
       displayPhoneNumber: options.displayPhoneNumber ?? `+1 415-555-${String(randomInt(100, 200)).padStart(4, '0')}`,
       verifiedName: options.verifiedName ?? 'MessageJS Test',
     };

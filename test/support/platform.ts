@@ -39,7 +39,12 @@ export interface PlatformApi {
 }
 
 /** One HTTP call to the platform at `baseUrl`; `url` is a path (`/readyz`) or relative to /api/v1 (`messages`). */
-export async function apiRequest<T = any>(baseUrl: string, method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
+export async function apiRequest<T = any>(
+  baseUrl: string,
+  method: string,
+  url: string,
+  options: RequestOptions = {},
+): Promise<ApiResponse<T>> {
   const headers: Record<string, string> = { ...(options.headers ?? {}) };
   if (options.token) headers.authorization = `Bearer ${options.token}`;
   let body: string | undefined = options.raw;
@@ -159,7 +164,10 @@ export class Platform implements PlatformApi {
   }
 
   tail(app: AppName, lines = 20): string {
-    return this.logs.filter((l) => l.startsWith(`[${app}]`)).slice(-lines).join('\n');
+    return this.logs
+      .filter((l) => l.startsWith(`[${app}]`))
+      .slice(-lines)
+      .join('\n');
   }
 
   /** SIGKILL: no cleanup, no graceful anything — the crash case of invariant 1. */

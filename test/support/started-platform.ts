@@ -64,7 +64,11 @@ export class StartedPlatform implements PlatformApi {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    const launcher = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js')], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+    const launcher = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js')], {
+      cwd: ROOT,
+      env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     const platform = new StartedPlatform(database, redisPrefix, port, dataDir, launcher);
     try {
       await platform.waitUntilReady();

@@ -13,7 +13,10 @@ export interface Tenant {
 }
 
 /** A fresh user with a project and a secret key — suites isolate themselves by tenant, never by seed data. */
-export async function createTenant(platform: PlatformApi, options: { telegram?: { botToken: string; baseUrl: string } } = {}): Promise<Tenant> {
+export async function createTenant(
+  platform: PlatformApi,
+  options: { telegram?: { botToken: string; baseUrl: string } } = {},
+): Promise<Tenant> {
   const email = `user-${randomBytes(6).toString('hex')}@example.com`;
   const password = `pw-${randomBytes(12).toString('hex')}`;
   const signup = await platform.request('POST', 'auth/signup', { body: { email, password } });
@@ -33,7 +36,12 @@ export async function createTenant(platform: PlatformApi, options: { telegram?: 
   if (options.telegram) {
     const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
       token,
-      body: { type: 'telegram', name: 'Bot', credentials: { botToken: options.telegram.botToken }, config: { baseUrl: options.telegram.baseUrl } },
+      body: {
+        type: 'telegram',
+        name: 'Bot',
+        credentials: { botToken: options.telegram.botToken },
+        config: { baseUrl: options.telegram.baseUrl },
+      },
     });
     if (connector.status !== 201) throw new Error(`connector failed: ${connector.status} ${connector.text}`);
     tenant.connectorId = connector.body.id;

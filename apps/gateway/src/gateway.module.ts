@@ -33,7 +33,15 @@ import { WebhooksController } from './webhooks/webhooks.controller';
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
     }),
   ],
-  controllers: [HealthController, AuthController, ProjectsController, TemplatesController, WebhooksController, MessagesController, CallbacksController],
+  controllers: [
+    HealthController,
+    AuthController,
+    ProjectsController,
+    TemplatesController,
+    WebhooksController,
+    MessagesController,
+    CallbacksController,
+  ],
   providers: [
     { provide: APP_FILTER, useClass: ProblemFilter },
     ProblemFilter,

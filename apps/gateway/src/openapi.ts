@@ -11,12 +11,18 @@ export function buildOpenApi(app: INestApplication, serverUrl: string): OpenAPIO
     .setDescription('Send WhatsApp, Telegram, SMS and email messages with one call. Errors are RFC 9457 problem details.')
     .setVersion('1.0.0')
     .addServer(serverUrl)
-    .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'mjs_sk_…', description: 'API key: mjs_sk_… (server) or mjs_pk_… (browser)' }, 'apiKey')
+    .addBearerAuth(
+      { type: 'http', scheme: 'bearer', bearerFormat: 'mjs_sk_…', description: 'API key: mjs_sk_… (server) or mjs_pk_… (browser)' },
+      'apiKey',
+    )
     .addBearerAuth({ type: 'http', scheme: 'bearer', bearerFormat: 'JWT', description: 'Dashboard access token from /auth/login' }, 'jwt')
     .build();
   const document = SwaggerModule.createDocument(app, config, { extraModels: [ProblemDto] });
   // Every operation can fail with a problem document; say so once for all of them.
-  const problem = { description: 'An RFC 9457 problem', content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } } };
+  const problem = {
+    description: 'An RFC 9457 problem',
+    content: { 'application/problem+json': { schema: { $ref: getSchemaPath(ProblemDto) } } },
+  };
   for (const item of Object.values(document.paths)) {
     for (const method of ['get', 'post', 'patch', 'put', 'delete'] as const) {
       const operation = item[method];

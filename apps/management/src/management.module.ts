@@ -32,6 +32,16 @@ import { WebhooksService } from './webhooks/webhooks.service';
     }),
   ],
   controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController, TemplatesController, WebhooksController],
-  providers: [AuthService, ProjectsService, ApiKeysService, ConnectorsService, TemplatesService, WebhooksService, secretBoxProvider, ConnectorRegistry, ConnectorLoader],
+  providers: [
+    AuthService,
+    ProjectsService,
+    ApiKeysService,
+    ConnectorsService,
+    TemplatesService,
+    WebhooksService,
+    secretBoxProvider,
+    ConnectorRegistry,
+    ConnectorLoader,
+  ],
 })
 export class ManagementModule {}

@@ -49,18 +49,19 @@ export class WebhookRepository {
 
   /** The public message object of API.md, as the message is now. */
   async message(projectId: string, messageId: string): Promise<MessageView | null> {
-    const rows: MessageViewRow[] = await this.dataSource.query(`SELECT ${MESSAGE_VIEW_COLUMNS} FROM messages WHERE project_id = $1 AND id = $2`, [
-      projectId,
-      messageId,
-    ]);
+    const rows: MessageViewRow[] = await this.dataSource.query(
+      `SELECT ${MESSAGE_VIEW_COLUMNS} FROM messages WHERE project_id = $1 AND id = $2`,
+      [projectId, messageId],
+    );
     return rows.length ? toMessageView(rows[0]) : null;
   }
 
   async endpoint(projectId: string, endpointId: string): Promise<EndpointForDelivery | null> {
-    const rows: Array<{ url: string; secret_sealed: string; disabled_at: Date | null; disabled_reason: string | null }> = await this.dataSource.query(
-      `SELECT url, secret_sealed, disabled_at, disabled_reason FROM webhook_endpoints WHERE project_id = $1 AND id = $2`,
-      [projectId, endpointId],
-    );
+    const rows: Array<{ url: string; secret_sealed: string; disabled_at: Date | null; disabled_reason: string | null }> =
+      await this.dataSource.query(
+        `SELECT url, secret_sealed, disabled_at, disabled_reason FROM webhook_endpoints WHERE project_id = $1 AND id = $2`,
+        [projectId, endpointId],
+      );
     if (rows.length === 0) return null;
     const r = rows[0];
     return { url: r.url, secretSealed: r.secret_sealed, disabled: r.disabled_at !== null, disabledReason: r.disabled_reason };
@@ -75,7 +76,15 @@ export class WebhookRepository {
        FROM jsonb_to_recordset($1::jsonb) AS x(endpoint_id uuid, project_id uuid, message_id uuid, event_type text, webhook_id text)
        ON CONFLICT ON CONSTRAINT webhook_deliveries_attempt DO NOTHING`,
       [
-        JSON.stringify(refs.map((r) => ({ endpoint_id: r.endpointId, project_id: r.projectId, message_id: r.messageId, event_type: r.type, webhook_id: r.webhookId }))),
+        JSON.stringify(
+          refs.map((r) => ({
+            endpoint_id: r.endpointId,
+            project_id: r.projectId,
+            message_id: r.messageId,
+            event_type: r.type,
+            webhook_id: r.webhookId,
+          })),
+        ),
         body,
         at.toISOString(),
       ],

@@ -27,7 +27,10 @@ export class WebhookWorkers implements OnApplicationBootstrap, OnApplicationShut
 
   onApplicationBootstrap(): void {
     const common = { connection: bullConnection(this.config), prefix: bullPrefix(this.config) };
-    const events = new Worker<StatusEventData>(STATUS_EVENTS_QUEUE, (job) => this.events.process(job), { ...common, concurrency: EVENT_CONCURRENCY });
+    const events = new Worker<StatusEventData>(STATUS_EVENTS_QUEUE, (job) => this.events.process(job), {
+      ...common,
+      concurrency: EVENT_CONCURRENCY,
+    });
     const deliveries = new Worker<WebhookDeliveryJobData>(WEBHOOK_DELIVERIES_QUEUE, (job) => this.deliveries.process(job), {
       ...common,
       concurrency: DELIVERY_CONCURRENCY,

@@ -13,6 +13,15 @@ import { SendWorkers } from './send/send.workers';
 
 @Module({
   imports: [ConfigModule, LoggerModule.forApp('worker'), DatabaseModule, TransportModule],
-  providers: [ConnectorRegistry, ConnectorLoader, secretBoxProvider, SendProcessor, SendWorkers, SendMetrics, OutcomeReporter, ConnectorThrottle],
+  providers: [
+    ConnectorRegistry,
+    ConnectorLoader,
+    secretBoxProvider,
+    SendProcessor,
+    SendWorkers,
+    SendMetrics,
+    OutcomeReporter,
+    ConnectorThrottle,
+  ],
 })
 export class WorkerModule {}

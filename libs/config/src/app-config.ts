@@ -54,7 +54,9 @@ function parseTrustProxy(value: string): number | string[] {
     const [address, bits, extra] = entry.split('/');
     const family = isIP(address);
     const maxBits = family === 6 ? 128 : 32;
-    const ok = PROXY_RANGES.includes(entry) || (family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)));
+    const ok =
+      PROXY_RANGES.includes(entry) ||
+      (family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)));
     if (!ok) throw new ConfigError(`TRUST_PROXY: ${entry} is not loopback, linklocal, uniquelocal, an IP or a CIDR`);
   }
   return entries;

@@ -5,96 +5,165 @@ const toInt = ({ value }: { value: unknown }) => (value === undefined || value =
 
 /** Every environment variable MessageJS reads, checked once at start-up. */
 export class EnvDto {
-  @IsOptional() @IsIn(['development', 'production', 'test'])
+  @IsOptional()
+  @IsIn(['development', 'production', 'test'])
   NODE_ENV?: 'development' | 'production' | 'test';
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(65535)
   PORT?: number;
 
-  @IsString() @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
+  @IsString()
+  @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
-  @IsOptional() @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
+  @IsOptional()
+  @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
 
-  @IsOptional() @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
+  @IsOptional()
+  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
   REDIS_PREFIX?: string;
 
-  @IsOptional() @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
+  @IsOptional()
+  @IsIn(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'])
   LOG_LEVEL?: string;
 
-  @IsString() @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
+  @IsString()
+  @MinLength(32, { message: 'JWT_SECRET must be at least 32 characters' })
   JWT_SECRET: string;
 
   @IsBase64(undefined, { message: 'MESSAGEJS_ENCRYPTION_KEY must be 32 bytes, base64' })
   MESSAGEJS_ENCRYPTION_KEY: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   MESSAGEJS_ENCRYPTION_KEY_VERSION?: number;
 
   /** Retired keys still needed to read old records, as `version:base64,version:base64`. */
-  @IsOptional() @Matches(/^(\d+:[A-Za-z0-9+/=]+)(,\d+:[A-Za-z0-9+/=]+)*$/, {
+  @IsOptional()
+  @Matches(/^(\d+:[A-Za-z0-9+/=]+)(,\d+:[A-Za-z0-9+/=]+)*$/, {
     message: 'MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS must look like 1:base64,2:base64',
   })
   MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS?: string;
 
-  @IsOptional() @Matches(/^(telegram|whatsapp|twilio|smtp)(,(telegram|whatsapp|twilio|smtp))*$/, {
+  @IsOptional()
+  @Matches(/^(telegram|whatsapp|twilio|smtp)(,(telegram|whatsapp|twilio|smtp))*$/, {
     message: 'CONNECTORS must be a comma list of telegram, whatsapp, twilio, smtp',
   })
   CONNECTORS?: string;
 
-  @IsOptional() @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
+  @IsOptional()
+  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(0)
+  @Max(3_600_000)
   API_KEY_CACHE_TTL_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1000)
   WORKER_CONCURRENCY?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100)
   SEND_MAX_ATTEMPTS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(10) @Max(86_400_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(10)
+  @Max(86_400_000)
   RETRY_BASE_DELAY_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(100) @Max(7 * 86_400_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(100)
+  @Max(7 * 86_400_000)
   RETRY_MAX_DELAY_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(3_600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(3_600_000)
   OUTBOX_SWEEP_INTERVAL_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(86_400_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
   OUTBOX_STALE_AFTER_MS?: number;
 
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1000) @Max(600_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(600_000)
   SHUTDOWN_TIMEOUT_MS?: number;
 
   /**
    * Which proxies' X-Forwarded-For the gateway believes, so per-IP limits see the client and not the
    * load balancer: a hop count, or a comma-separated list of loopback, linklocal, uniquelocal, IPs, CIDRs.
    */
-  @IsOptional() @Matches(/^(\d{1,2}|[A-Za-z0-9.:/]+( *, *[A-Za-z0-9.:/]+)*)$/, { message: 'TRUST_PROXY must be a hop count or a list like loopback,10.0.0.0/8' })
+  @IsOptional()
+  @Matches(/^(\d{1,2}|[A-Za-z0-9.:/]+( *, *[A-Za-z0-9.:/]+)*)$/, {
+    message: 'TRUST_PROXY must be a hop count or a list like loopback,10.0.0.0/8',
+  })
   TRUST_PROXY?: string;
 
   /** Requests per second per API key when the project sets no limit of its own. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
   RATE_LIMIT_PER_SECOND?: number;
 
   /** How long a completed Idempotency-Key is remembered; API.md promises at least 24 hours. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24 (API.md)' }) @Max(720)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(24, { message: 'IDEMPOTENCY_TTL_HOURS must be at least 24 (API.md)' })
+  @Max(720)
   IDEMPOTENCY_TTL_HOURS?: number;
 
   /** Lets webhook endpoints resolve to loopback, private and link-local addresses (local development and tests only). */
-  @IsOptional() @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
   WEBHOOK_ALLOW_PRIVATE?: 'true' | 'false';
 
   /** Multiplies the webhook retry schedule (5 s … 24 h); tests shrink it to see retries at once. */
   // class-validator reports the bottom decorator first: "must be a number" before the range.
-  @IsOptional() @Transform(toInt) @Min(0.0001) @Max(100) @IsNumber({}, { message: 'WEBHOOK_RETRY_SCALE must be a number' })
+  @IsOptional()
+  @Transform(toInt)
+  @Min(0.0001)
+  @Max(100)
+  @IsNumber({}, { message: 'WEBHOOK_RETRY_SCALE must be a number' })
   WEBHOOK_RETRY_SCALE?: number;
 
   /** Days the delivery log keeps each attempt; longer than the retry schedule (about 42 h) so no live delivery loses its rows. */
-  @IsOptional() @Transform(toInt) @IsInt() @Min(3, { message: 'WEBHOOK_DELIVERY_RETENTION_DAYS must be at least 3 (the retry schedule spans 42 h)' }) @Max(3650)
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(3, { message: 'WEBHOOK_DELIVERY_RETENTION_DAYS must be at least 3 (the retry schedule spans 42 h)' })
+  @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS?: number;
 }

@@ -58,7 +58,10 @@ export class ConnectorLoader implements OnModuleInit {
     const credentials = JSON.parse(this.box.open(entity.credentialsSealed)) as Record<string, unknown>;
     const entry: Cached = {
       entity,
-      connector: this.registry.create(entity.type, credentials, entity.config, { connectorId: entity.id, publicUrl: this.config.publicUrl }),
+      connector: this.registry.create(entity.type, credentials, entity.config, {
+        connectorId: entity.id,
+        publicUrl: this.config.publicUrl,
+      }),
       credentials: () => credentials,
     };
     this.cache.set(entity.id, entry);

@@ -12,7 +12,11 @@ export const DEFAULT_MAX_PER_SECOND: Record<ConnectorType, number> = {
 
 /** The config every connector type shares: its own throughput ceiling. */
 export class ThroughputConfig {
-  @ApiPropertyOptional({ description: 'Sends per second through this connector (defaults: telegram 30, whatsapp 80, twilio 10, smtp 10)', minimum: 1, maximum: 100000 })
+  @ApiPropertyOptional({
+    description: 'Sends per second through this connector (defaults: telegram 30, whatsapp 80, twilio 10, smtp 10)',
+    minimum: 1,
+    maximum: 100000,
+  })
   @IsOptional()
   @IsInt()
   @Min(1)

@@ -18,8 +18,6 @@ export function validateSettings(cls: new () => object, value: unknown, path: 'c
   const instance = plainToInstance(cls, value);
   const errors = validateSync(instance, { whitelist: true, forbidNonWhitelisted: true, forbidUnknownValues: false });
   return flatten(errors, path).map((e) =>
-    e.message.startsWith('property ') && e.message.endsWith(' should not exist')
-      ? { field: e.field, message: 'is not a known field' }
-      : e,
+    e.message.startsWith('property ') && e.message.endsWith(' should not exist') ? { field: e.field, message: 'is not a known field' } : e,
   );
 }

@@ -60,7 +60,6 @@ import { WEBHOOK_RPC_OWNERS, WebhookRpc } from './webhooks.rpc';
 
 export type { AppName };
 
-
 /**
  * Every Redis-transport request pattern, with its payload and reply, and the app that answers it.
  * Both sides use this map; start-up fails if an app answers a pattern it does not own or misses one.
@@ -79,7 +78,10 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc {
     payload: InProject<{ name: string; type: 'secret' | 'public'; allowedOrigins?: string[]; dailyLimit?: number }>;
     reply: ApiKeyView & { key: string };
   };
-  'apiKeys.update': { payload: InProject<{ keyId: string; name?: string; allowedOrigins?: string[]; dailyLimit?: number }>; reply: ApiKeyView };
+  'apiKeys.update': {
+    payload: InProject<{ keyId: string; name?: string; allowedOrigins?: string[]; dailyLimit?: number }>;
+    reply: ApiKeyView;
+  };
   'apiKeys.list': { payload: InProject; reply: { data: ApiKeyView[] } };
   'apiKeys.revoke': { payload: InProject<{ keyId: string }>; reply: { revoked: true } };
   'apiKeys.verify': { payload: { key: string }; reply: VerifiedApiKey | null };

@@ -42,10 +42,16 @@ describe('templateSyntaxProblem', () => {
     ['{{}}', 'has an empty placeholder at character 1'],
     ['x {{   }}', 'has an empty placeholder at character 3'],
     ['{{1st}}', 'has an invalid placeholder {{1st}} at character 1: names are letters, digits, _ and . and do not start with a digit'],
-    ['{{first name}}', 'has an invalid placeholder {{first name}} at character 1: names are letters, digits, _ and . and do not start with a digit'],
+    [
+      '{{first name}}',
+      'has an invalid placeholder {{first name}} at character 1: names are letters, digits, _ and . and do not start with a digit',
+    ],
     ['{{{name}}}', 'has an invalid placeholder {{{name}} at character 1: names are letters, digits, _ and . and do not start with a digit'],
     ['{{na-me}}', 'has an invalid placeholder {{na-me}} at character 1: names are letters, digits, _ and . and do not start with a digit'],
-    ['{{\tname}}', 'has an invalid placeholder {{\tname}} at character 1: names are letters, digits, _ and . and do not start with a digit'],
+    [
+      '{{\tname}}',
+      'has an invalid placeholder {{\tname}} at character 1: names are letters, digits, _ and . and do not start with a digit',
+    ],
     [`{{${'x'.repeat(41)}}}`, 'has a placeholder name longer than 40 characters at character 1'],
     [`{{${'x'.repeat(40)}}}`, null],
   ];
@@ -87,7 +93,11 @@ describe('renderTemplate', () => {
 
 describe('whatsappParameters', () => {
   const table: Array<[string, Record<string, string>, ReturnType<typeof whatsappParameters>]> = [
-    ['Hi {{name}}, order {{order}} ships {{date}}', { date: 'Monday', name: 'Ada', order: '#42' }, { ok: true, parameters: ['Ada', '#42', 'Monday'] }],
+    [
+      'Hi {{name}}, order {{order}} ships {{date}}',
+      { date: 'Monday', name: 'Ada', order: '#42' },
+      { ok: true, parameters: ['Ada', '#42', 'Monday'] },
+    ],
     ['{{b}} {{a}} {{b}}', { a: 'A', b: 'B' }, { ok: true, parameters: ['B', 'A'] }],
     ['No variables', {}, { ok: true, parameters: [] }],
     ['{{a}}', {}, { ok: false, missing: ['a'], unknown: [] }],

@@ -24,7 +24,13 @@ export interface TemplateRpc {
   'templates.get': { payload: InProject<{ templateId: string }>; reply: TemplateView };
   /** `null` clears `channel` or `whatsapp`; a new `content` re-parses `variables`. */
   'templates.update': {
-    payload: InProject<{ templateId: string; name?: string; content?: string; channel?: ConnectorType | null; whatsapp?: WhatsAppTemplateRef | null }>;
+    payload: InProject<{
+      templateId: string;
+      name?: string;
+      content?: string;
+      channel?: ConnectorType | null;
+      whatsapp?: WhatsAppTemplateRef | null;
+    }>;
     reply: TemplateView;
   };
   'templates.delete': { payload: InProject<{ templateId: string }>; reply: { deleted: true } };

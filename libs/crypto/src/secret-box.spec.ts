@@ -18,7 +18,13 @@ describe('SecretBox', () => {
 
   it('reads records sealed with a retired key after rotation', () => {
     const old = new SecretBox(new Map([[1, k1]]), 1).seal('secret');
-    const rotated = new SecretBox(new Map([[1, k1], [2, k2]]), 2);
+    const rotated = new SecretBox(
+      new Map([
+        [1, k1],
+        [2, k2],
+      ]),
+      2,
+    );
     expect(rotated.open(old)).toBe('secret');
     expect(SecretBox.versionOf(rotated.seal('x'))).toBe(2);
   });

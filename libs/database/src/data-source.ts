@@ -19,8 +19,29 @@ import { ApiKeyDailyLimit1764489600000 } from './migrations/1764489600000-ApiKey
 import { MessageIdempotencyKey1764576000000 } from './migrations/1764576000000-MessageIdempotencyKey';
 import { WebhookDeliveryRetention1764662400000 } from './migrations/1764662400000-WebhookDeliveryRetention';
 
-export const ENTITIES = [UserEntity, RefreshTokenEntity, ProjectEntity, ApiKeyEntity, ConnectorEntity, MessageEntity, TemplateEntity, PendingReceiptEntity, WebhookEndpointEntity, WebhookDeliveryEntity];
-export const MIGRATIONS = [Initial1764057600000, Templates1764144000000, ReceiptLookup1764230400000, MessageWhatsAppTemplate1764316800000, MessageRedrives1764360000000, Webhooks1764403200000, ApiKeyDailyLimit1764489600000, MessageIdempotencyKey1764576000000, WebhookDeliveryRetention1764662400000];
+export const ENTITIES = [
+  UserEntity,
+  RefreshTokenEntity,
+  ProjectEntity,
+  ApiKeyEntity,
+  ConnectorEntity,
+  MessageEntity,
+  TemplateEntity,
+  PendingReceiptEntity,
+  WebhookEndpointEntity,
+  WebhookDeliveryEntity,
+];
+export const MIGRATIONS = [
+  Initial1764057600000,
+  Templates1764144000000,
+  ReceiptLookup1764230400000,
+  MessageWhatsAppTemplate1764316800000,
+  MessageRedrives1764360000000,
+  Webhooks1764403200000,
+  ApiKeyDailyLimit1764489600000,
+  MessageIdempotencyKey1764576000000,
+  WebhookDeliveryRetention1764662400000,
+];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {
   return new DataSource({

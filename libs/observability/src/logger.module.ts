@@ -41,17 +41,21 @@ export class LoggerModule {
         PinoLoggerModule.forRootAsync({
           inject: [APP_CONFIG],
           useFactory: (config: AppConfig) => ({
-          pinoHttp: {
-            name: app,
-            level: config.logLevel,
-            redact: { paths: REDACT_PATHS, censor: '[redacted]' },
-            genReqId: requestIdOf,
-            autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
-            serializers: {
-              req: (req: { id: string; method: string; url: string }) => ({ id: req.id, method: req.method, url: req.url?.split('?')[0] }),
-              res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+            pinoHttp: {
+              name: app,
+              level: config.logLevel,
+              redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+              genReqId: requestIdOf,
+              autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
+              serializers: {
+                req: (req: { id: string; method: string; url: string }) => ({
+                  id: req.id,
+                  method: req.method,
+                  url: req.url?.split('?')[0],
+                }),
+                res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+              },
             },
-          },
           }),
         }),
       ],

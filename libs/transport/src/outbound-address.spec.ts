@@ -86,6 +86,8 @@ describe('outboundLookup', () => {
     expect(single).toEqual({ err: null, address: '127.0.0.1', family: 4 });
     const all = await call(outboundLookup(true), 'localhost', { all: true });
     expect(all.err).toBeNull();
-    expect(all.address).toEqual(expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]));
+    expect(all.address).toEqual(
+      expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]),
+    );
   });
 });

@@ -60,7 +60,14 @@ function reconnectDelay(times: number): number {
 }
 
 /** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */
-export function redisOptionsFromUrl(url: string): { host: string; port: number; password?: string; username?: string; db?: number; tls?: object } {
+export function redisOptionsFromUrl(url: string): {
+  host: string;
+  port: number;
+  password?: string;
+  username?: string;
+  db?: number;
+  tls?: object;
+} {
   const parsed = new URL(url);
   const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
   return {

@@ -29,6 +29,8 @@ export function isDatabaseUnavailable(err: unknown): boolean {
     if (!e || typeof e !== 'object') return false;
     const { code, message } = e as { code?: string; message?: string };
     if (code && (CONNECTION_CODES.has(code) || code.startsWith('08'))) return true;
-    return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(message ?? '');
+    return /Connection terminated|connection timeout|timeout exceeded when trying to connect|Client has encountered a connection error/i.test(
+      message ?? '',
+    );
   });
 }

@@ -65,7 +65,9 @@ export class SendQueues implements OnApplicationShutdown {
   /** Waiting + delayed + active jobs per connector type, for the queue depth gauge. */
   async depths(): Promise<Record<ConnectorType, number>> {
     const entries = await Promise.all(
-      CONNECTOR_TYPES.map(async (type) => [type, await this.queue(type).getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')] as const),
+      CONNECTOR_TYPES.map(
+        async (type) => [type, await this.queue(type).getJobCountByTypes('waiting', 'delayed', 'active', 'prioritized')] as const,
+      ),
     );
     return Object.fromEntries(entries) as Record<ConnectorType, number>;
   }

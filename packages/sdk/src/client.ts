@@ -84,9 +84,14 @@ async function call<T>(c: Config, method: string, path: string, body?: object, k
       text = await res.text();
     } catch (e) {
       const timedOut = ctl.signal.aborted;
-      err = new MessageJSError(0, timedOut
-        ? { type: TIMEOUT, title: 'Timed out', detail: `no answer within ${c.t} ms` }
-        : { type: NETWORK_ERROR, title: 'Network error', detail: String((e as Error)?.message || e) }, res?.headers.get('x-request-id'), e);
+      err = new MessageJSError(
+        0,
+        timedOut
+          ? { type: TIMEOUT, title: 'Timed out', detail: `no answer within ${c.t} ms` }
+          : { type: NETWORK_ERROR, title: 'Network error', detail: String((e as Error)?.message || e) },
+        res?.headers.get('x-request-id'),
+        e,
+      );
     } finally {
       clearTimeout(timer);
     }

@@ -14,7 +14,19 @@ const accepted: AcceptedMessage = {
 };
 
 function message(id: string): Message {
-  return { ...accepted, id, projectId: PROJECT, status: 'sent', externalId: null, error: null, attempts: 1, metadata: {}, updatedAt: accepted.createdAt, sentAt: accepted.createdAt, deliveredAt: null };
+  return {
+    ...accepted,
+    id,
+    projectId: PROJECT,
+    status: 'sent',
+    externalId: null,
+    error: null,
+    attempts: 1,
+    metadata: {},
+    updatedAt: accepted.createdAt,
+    sentAt: accepted.createdAt,
+    deliveredAt: null,
+  };
 }
 
 const validation = {
@@ -38,7 +50,12 @@ describe('MessageJS', () => {
 
   it('sends the key, the project and a JSON body, and resolves with the typed 202 body', async () => {
     server = await startScriptedServer((_req, res) => json(res, 202, accepted));
-    const result: AcceptedMessage = await client(server).send({ to: '123456789', message: 'Hello', connector: 'telegram', metadata: { orderId: '42' } });
+    const result: AcceptedMessage = await client(server).send({
+      to: '123456789',
+      message: 'Hello',
+      connector: 'telegram',
+      metadata: { orderId: '42' },
+    });
 
     expect(result).toEqual(accepted);
     const [req] = server.seen;
@@ -57,13 +74,22 @@ describe('MessageJS', () => {
     await c.send({ to: '123456789', template: { name: 'welcome', variables: { name: 'Ada' } }, connector: 'telegram' });
     await c.send({ to: '123456789', template: { name: 'welcome', variables: { name: 'Ada' } }, connector: 'telegram' });
 
-    expect(server.seen[0].body).toEqual({ to: '123456789', template: { name: 'welcome', variables: { name: 'Ada' } }, connector: 'telegram' });
+    expect(server.seen[0].body).toEqual({
+      to: '123456789',
+      template: { name: 'welcome', variables: { name: 'Ada' } },
+      connector: 'telegram',
+    });
     expect(server.seen[0].headers['idempotency-key']).not.toBe(server.seen[1].headers['idempotency-key']);
   });
 
   it("uses the caller's idempotency key as is and keeps it out of the body", async () => {
     server = await startScriptedServer((_req, res) => json(res, 202, accepted));
-    await client(server).send({ to: '123456789', message: 'Hello', connector: 'telegram', idempotencyKey: 'order-42/confirmation' });
+    await client(server).send({
+      to: '123456789',
+      message: 'Hello',
+      connector: 'telegram',
+      idempotencyKey: 'order-42/confirmation',
+    });
 
     expect(server.seen[0].headers['idempotency-key']).toBe('order-42/confirmation');
     expect(server.seen[0].body).toEqual({ to: '123456789', message: 'Hello', connector: 'telegram' });
@@ -95,7 +121,9 @@ describe('MessageJS', () => {
 
   it('turns a problem body into a MessageJSError with every field and the X-Request-Id', async () => {
     server = await startScriptedServer((_req, res) => json(res, 422, validation, { 'X-Request-Id': 'req-abc' }));
-    const err = await client(server).send({ to: 'nope', message: 'Hi', connector: 'twilio' }).catch((e: unknown) => e);
+    const err = await client(server)
+      .send({ to: 'nope', message: 'Hi', connector: 'twilio' })
+      .catch((e: unknown) => e);
 
     expect(err).toBeInstanceOf(MessageJSError);
     expect(err).toBeInstanceOf(Error);
@@ -114,7 +142,9 @@ describe('MessageJS', () => {
 
   it('does not retry a 422: another try cannot fix the request', async () => {
     server = await startScriptedServer((_req, res) => json(res, 422, validation));
-    await expect(client(server).send({ to: 'nope', message: 'Hi', connector: 'twilio' })).rejects.toMatchObject({ status: 422 });
+    await expect(client(server).send({ to: 'nope', message: 'Hi', connector: 'twilio' })).rejects.toMatchObject({
+      status: 422,
+    });
 
     expect(server.seen).toHaveLength(1);
   });
@@ -124,13 +154,23 @@ describe('MessageJS', () => {
       res.writeHead(502, { 'Content-Type': 'text/html', 'X-Request-Id': 'req-proxy' });
       res.end('<h1>Bad Gateway</h1>');
     });
-    const err = await client(server, { maxRetries: 0 }).get('x').catch((e: unknown) => e);
+    const err = await client(server, { maxRetries: 0 })
+      .get('x')
+      .catch((e: unknown) => e);
 
-    expect(err).toMatchObject({ status: 502, type: 'about:blank', title: 'HTTP 502', errors: [], requestId: 'req-proxy' });
+    expect(err).toMatchObject({
+      status: 502,
+      type: 'about:blank',
+      title: 'HTTP 502',
+      errors: [],
+      requestId: 'req-proxy',
+    });
   });
 
   it('retries a 503 and then succeeds, reusing the same idempotency key', async () => {
-    server = await startScriptedServer((_req, res, n) => (n === 0 ? json(res, 503, { title: 'Service unavailable', status: 503 }) : json(res, 202, accepted)));
+    server = await startScriptedServer((_req, res, n) =>
+      n === 0 ? json(res, 503, { title: 'Service unavailable', status: 503 }) : json(res, 202, accepted),
+    );
     const result = await client(server).send({ to: '123456789', message: 'Hello', connector: 'telegram' });
 
     expect(result.id).toBe(accepted.id);
@@ -140,7 +180,9 @@ describe('MessageJS', () => {
   });
 
   it('retries a 409 (the first try still in flight) with the same key', async () => {
-    server = await startScriptedServer((_req, res, n) => (n === 0 ? json(res, 409, { title: 'Conflict', status: 409 }, { 'Retry-After': '0' }) : json(res, 202, accepted)));
+    server = await startScriptedServer((_req, res, n) =>
+      n === 0 ? json(res, 409, { title: 'Conflict', status: 409 }, { 'Retry-After': '0' }) : json(res, 202, accepted),
+    );
     await client(server).send({ to: '123456789', message: 'Hello', connector: 'telegram', idempotencyKey: 'k-1' });
 
     expect(server.seen.map((r) => r.headers['idempotency-key'])).toEqual(['k-1', 'k-1']);
@@ -158,8 +200,12 @@ describe('MessageJS', () => {
   });
 
   it('gives up after maxRetries and throws the last answer', async () => {
-    server = await startScriptedServer((_req, res) => json(res, 500, { title: 'Internal server error', status: 500, errorId: 'e-1' }, { 'Retry-After': '0' }));
-    const err = await client(server, { maxRetries: 2 }).get('x').catch((e: unknown) => e);
+    server = await startScriptedServer((_req, res) =>
+      json(res, 500, { title: 'Internal server error', status: 500, errorId: 'e-1' }, { 'Retry-After': '0' }),
+    );
+    const err = await client(server, { maxRetries: 2 })
+      .get('x')
+      .catch((e: unknown) => e);
 
     expect(err).toMatchObject({ status: 500, errorId: 'e-1' });
     expect(server.seen).toHaveLength(3);
@@ -181,17 +227,27 @@ describe('MessageJS', () => {
     server = undefined;
     const err = await new MessageJS({ apiKey: KEY, baseUrl: url, maxRetries: 0 }).get('x').catch((e: unknown) => e);
 
-    expect(err).toMatchObject({ status: 0, type: 'https://messagejs.dev/problems/network-error', title: 'Network error' });
+    expect(err).toMatchObject({
+      status: 0,
+      type: 'https://messagejs.dev/problems/network-error',
+      title: 'Network error',
+    });
     expect((err as Error).cause).toBeDefined();
   });
 
   it('times out a silent server after timeoutMs on each attempt', async () => {
     server = await startScriptedServer(() => undefined);
     const started = Date.now();
-    const err = await client(server, { timeoutMs: 200, maxRetries: 1 }).get('x').catch((e: unknown) => e);
+    const err = await client(server, { timeoutMs: 200, maxRetries: 1 })
+      .get('x')
+      .catch((e: unknown) => e);
     const took = Date.now() - started;
 
-    expect(err).toMatchObject({ status: 0, type: 'https://messagejs.dev/problems/timeout', detail: 'no answer within 200 ms' });
+    expect(err).toMatchObject({
+      status: 0,
+      type: 'https://messagejs.dev/problems/timeout',
+      detail: 'no answer within 200 ms',
+    });
     expect(server.seen).toHaveLength(2);
     expect(took).toBeGreaterThanOrEqual(400);
     expect(took).toBeLessThan(1500);
@@ -211,7 +267,13 @@ describe('MessageJS', () => {
   it('lists one page with the filters as query parameters', async () => {
     const page: Page<Message> = { data: [message('a')], nextCursor: 'c-2' };
     server = await startScriptedServer((_req, res) => json(res, 200, page));
-    const result = await client(server).list({ status: 'failed', connector: 'twilio', since: new Date('2025-01-01T00:00:00Z'), limit: 50, to: undefined });
+    const result = await client(server).list({
+      status: 'failed',
+      connector: 'twilio',
+      since: new Date('2025-01-01T00:00:00Z'),
+      limit: 50,
+      to: undefined,
+    });
 
     expect(result).toEqual(page);
     expect(server.seen[0].url).toBe('/api/v1/messages?status=failed&connector=twilio&since=2025-01-01T00%3A00%3A00.000Z&limit=50');
@@ -228,7 +290,11 @@ describe('MessageJS', () => {
     for await (const m of client(server).listAll({ limit: 2 })) ids.push(m.id);
 
     expect(ids).toEqual(['a', 'b', 'c']);
-    expect(server.seen.map((r) => r.url)).toEqual(['/api/v1/messages?limit=2', '/api/v1/messages?limit=2&cursor=c-2', '/api/v1/messages?limit=2&cursor=c-3']);
+    expect(server.seen.map((r) => r.url)).toEqual([
+      '/api/v1/messages?limit=2',
+      '/api/v1/messages?limit=2&cursor=c-2',
+      '/api/v1/messages?limit=2&cursor=c-3',
+    ]);
   });
 
   it('accepts a base URL with a trailing slash or the /api/v1 prefix', async () => {

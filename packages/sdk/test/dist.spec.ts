@@ -12,7 +12,13 @@ const sdk = join(__dirname, '..');
 const repo = join(sdk, '../..');
 const LIMIT = 5000; // size-limit's "5 KB"
 
-const accepted = { id: 'm-1', status: 'queued', connector: { id: 'c-1', type: 'telegram' }, to: '1', createdAt: '2025-01-01T00:00:00.000Z' };
+const accepted = {
+  id: 'm-1',
+  status: 'queued',
+  connector: { id: 'c-1', type: 'telegram' },
+  to: '1',
+  createdAt: '2025-01-01T00:00:00.000Z',
+};
 
 // Each consumer sends one template and prints what it saw, so the three formats are held to the same behaviour.
 const consumers: Record<string, string> = {
@@ -66,15 +72,34 @@ describe('the built package', () => {
     if (consumer) rmSync(consumer, { recursive: true, force: true });
   });
 
-  it.each(['consumer.cjs', 'consumer.mjs', 'script-tag.cjs'])('%s sends through the default export and sees the named exports', async (file) => {
-    const { stdout } = await run(process.execPath, [file], { cwd: consumer, env: { ...process.env, URL: server.url } });
+  it.each(['consumer.cjs', 'consumer.mjs', 'script-tag.cjs'])(
+    '%s sends through the default export and sees the named exports',
+    async (file) => {
+      const { stdout } = await run(process.execPath, [file], {
+        cwd: consumer,
+        env: { ...process.env, URL: server.url },
+      });
 
-    expect(JSON.parse(stdout)).toEqual({ id: 'm-1', MessageJS: 'function', MessageJSError: 'function', same: true });
-  });
+      expect(JSON.parse(stdout)).toEqual({ id: 'm-1', MessageJS: 'function', MessageJSError: 'function', same: true });
+    },
+  );
 
   it('ships declarations that type-check for import and require under node16 resolution', async () => {
     const tsc = join(repo, 'node_modules/.bin/tsc');
-    const args = ['--noEmit', '--strict', '--module', 'node16', '--moduleResolution', 'node16', '--target', 'es2022', '--lib', 'es2022,dom', 'typed.mts', 'typed.cts'];
+    const args = [
+      '--noEmit',
+      '--strict',
+      '--module',
+      'node16',
+      '--moduleResolution',
+      'node16',
+      '--target',
+      'es2022',
+      '--lib',
+      'es2022,dom',
+      'typed.mts',
+      'typed.cts',
+    ];
     const result = await run(tsc, args, { cwd: consumer }).catch((e: { stdout: string }) => e);
 
     expect(result.stdout).toBe('');
@@ -102,11 +127,15 @@ describe('the built package', () => {
   const nodeMajor = Number(process.versions.node.split('.')[0]);
   // size-limit 13+ imports fs/promises.glob, which Node 20 lacks; 12.x runs on Node 20.
   const sizeLimitRuns = sizeLimitMajor <= 12 || nodeMajor >= 22;
-  (sizeLimitRuns ? it : it.skip)('passes size-limit (needs size-limit ≤ 12 on Node 20)', async () => {
-    const { stdout } = await run(join(repo, 'node_modules/.bin/size-limit'), ['--json'], { cwd: sdk });
-    const checks = JSON.parse(stdout) as { name: string; passed: boolean; size: number }[];
+  (sizeLimitRuns ? it : it.skip)(
+    'passes size-limit (needs size-limit ≤ 12 on Node 20)',
+    async () => {
+      const { stdout } = await run(join(repo, 'node_modules/.bin/size-limit'), ['--json'], { cwd: sdk });
+      const checks = JSON.parse(stdout) as { name: string; passed: boolean; size: number }[];
 
-    expect(checks).toHaveLength(2);
-    for (const check of checks) expect(check).toMatchObject({ passed: true });
-  }, 30_000);
+      expect(checks).toHaveLength(2);
+      for (const check of checks) expect(check).toMatchObject({ passed: true });
+    },
+    30_000,
+  );
 });

@@ -19,16 +19,25 @@ describe('messagejs (the default export)', () => {
   afterAll(() => server.close());
 
   it('rejects calls made before init with a hint', async () => {
-    await expect(messagejs.send({ to: '1', message: 'Hi', connector: 'telegram' })).rejects.toThrow('call messagejs.init(apiKey, projectId) first');
+    await expect(messagejs.send({ to: '1', message: 'Hi', connector: 'telegram' })).rejects.toThrow(
+      'call messagejs.init(apiKey, projectId) first',
+    );
   });
 
   it('sends with the key and project given to init', async () => {
     const client = messagejs.init('mjs_pk_0123456789abcdefghijklmnopqrstuv', 'project-1', { baseUrl: server.url });
-    const result = await messagejs.send({ to: '123456789', template: { name: 'welcome', variables: { name: 'Ada' } }, connector: 'telegram' });
+    const result = await messagejs.send({
+      to: '123456789',
+      template: { name: 'welcome', variables: { name: 'Ada' } },
+      connector: 'telegram',
+    });
 
     expect(client).toBeInstanceOf(MessageJS);
     expect(result).toEqual(accepted);
-    expect(server.seen[0].headers).toMatchObject({ authorization: 'Bearer mjs_pk_0123456789abcdefghijklmnopqrstuv', 'x-project-id': 'project-1' });
+    expect(server.seen[0].headers).toMatchObject({
+      authorization: 'Bearer mjs_pk_0123456789abcdefghijklmnopqrstuv',
+      'x-project-id': 'project-1',
+    });
   });
 
   it('lists and iterates through the initialised client', async () => {

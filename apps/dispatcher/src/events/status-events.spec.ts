@@ -27,7 +27,9 @@ function setup(types: Record<string, string[]>) {
     },
   } as unknown as DataSource;
   const listeners = new Map<ChangeChannel, (id: string) => void>();
-  const changes = { subscribe: async (channel: ChangeChannel, fn: (id: string) => void) => void listeners.set(channel, fn) } as unknown as ChangeFeed;
+  const changes = {
+    subscribe: async (channel: ChangeChannel, fn: (id: string) => void) => void listeners.set(channel, fn),
+  } as unknown as ChangeFeed;
   const config = { redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'test' } as AppConfig;
   return { events: new StatusEvents(dataSource, config, changes), queries, listeners };
 }

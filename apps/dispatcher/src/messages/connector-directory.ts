@@ -40,7 +40,7 @@ export class ConnectorDirectory implements OnModuleInit {
       );
     }
     const byId = UUID.test(connector) ? refs.find((r) => r.id === connector.toLowerCase()) : undefined;
-    if (!byId) throw DomainError.validation('connector', 'must be the id of one of the project\'s connectors, or a connector type');
+    if (!byId) throw DomainError.validation('connector', "must be the id of one of the project's connectors, or a connector type");
     return byId;
   }
 

@@ -63,7 +63,10 @@ export class MessageComposer {
       }
     }
     if (body.length > MAX_TEXT_LENGTH[connector.type]) {
-      errors.push({ field: textField, message: `must be at most ${MAX_TEXT_LENGTH[connector.type]} characters for ${connector.type} (got ${body.length})` });
+      errors.push({
+        field: textField,
+        message: `must be at most ${MAX_TEXT_LENGTH[connector.type]} characters for ${connector.type} (got ${body.length})`,
+      });
     }
     if (errors.length) throw new DomainError(ErrorCode.ValidationFailed, `${errors[0].field} ${errors[0].message}`, errors);
 

@@ -30,7 +30,10 @@ export interface NewMessage {
 }
 
 /** What a send job is made of, whichever path queues it (accept, outbox sweep, re-drive). */
-export type QueuedMessage = Pick<NewMessage, 'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'> & { redrives?: number };
+export type QueuedMessage = Pick<
+  NewMessage,
+  'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'
+> & { redrives?: number };
 
 /** The SQL columns of a QueuedMessage, named as its fields. */
 const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives`;
@@ -122,8 +125,22 @@ export class MessageRepository {
       const at = m.createdAt.toISOString();
       const events: MessageEvent[] = [{ status: 'queued', at }];
       const values = [
-        m.id, m.projectId, m.connectorId, m.connectorType, m.to, m.body, m.subject, m.metadata, m.whatsappTemplate, 'queued', JSON.stringify(events),
-        m.createdAt, m.createdAt, m.createdAt, m.idempotency?.key ?? null, m.idempotency?.fingerprint ?? null,
+        m.id,
+        m.projectId,
+        m.connectorId,
+        m.connectorType,
+        m.to,
+        m.body,
+        m.subject,
+        m.metadata,
+        m.whatsappTemplate,
+        'queued',
+        JSON.stringify(events),
+        m.createdAt,
+        m.createdAt,
+        m.createdAt,
+        m.idempotency?.key ?? null,
+        m.idempotency?.fingerprint ?? null,
       ];
       const base = params.length;
       params.push(...values);
@@ -143,13 +160,21 @@ export class MessageRepository {
 
   /** The messages already made under these messages' Idempotency-Keys, by the new message's id. */
   private async idempotentMatches(skipped: NewMessage[]): Promise<Map<string, IdempotentMatch | null>> {
-    const rows: Array<{ id: string; project_id: string; idempotency_key: string; request_fingerprint: string | null; connector_id: string; connector_type: MessageEntity['connectorType']; to: string; created_at: Date }> =
-      await this.dataSource.query(
-        `SELECT m.id, m.project_id, m.idempotency_key, m.request_fingerprint, m.connector_id, m.connector_type, m."to", m.created_at
+    const rows: Array<{
+      id: string;
+      project_id: string;
+      idempotency_key: string;
+      request_fingerprint: string | null;
+      connector_id: string;
+      connector_type: MessageEntity['connectorType'];
+      to: string;
+      created_at: Date;
+    }> = await this.dataSource.query(
+      `SELECT m.id, m.project_id, m.idempotency_key, m.request_fingerprint, m.connector_id, m.connector_type, m."to", m.created_at
            FROM messages m JOIN unnest($1::uuid[], $2::text[]) AS k(project_id, idempotency_key)
              ON m.project_id = k.project_id AND m.idempotency_key = k.idempotency_key`,
-        [skipped.map((m) => m.projectId), skipped.map((m) => m.idempotency?.key ?? null)],
-      );
+      [skipped.map((m) => m.projectId), skipped.map((m) => m.idempotency?.key ?? null)],
+    );
     const byKey = new Map(rows.map((row) => [`${row.project_id}:${row.idempotency_key}`, row]));
     const matches = new Map<string, IdempotentMatch | null>();
     for (const m of skipped) {
@@ -161,7 +186,13 @@ export class MessageRepository {
       // The answer the first request got: accepted as queued, whatever the message did since.
       matches.set(m.id, {
         fingerprint: row.request_fingerprint,
-        message: { id: row.id, status: 'queued', connector: { id: row.connector_id, type: row.connector_type }, to: row.to, createdAt: row.created_at.toISOString() },
+        message: {
+          id: row.id,
+          status: 'queued',
+          connector: { id: row.connector_id, type: row.connector_type },
+          to: row.to,
+          createdAt: row.created_at.toISOString(),
+        },
       });
     }
     return matches;
@@ -204,7 +235,10 @@ export class MessageRepository {
       params,
     );
     const page = rows.slice(0, q.limit);
-    return { data: page.map(toMessageView), nextCursor: rows.length > q.limit ? encodePageCursor(page[page.length - 1].created_at, page[page.length - 1].id) : null };
+    return {
+      data: page.map(toMessageView),
+      nextCursor: rows.length > q.limit ? encodePageCursor(page[page.length - 1].created_at, page[page.length - 1].id) : null,
+    };
   }
 
   /**
@@ -231,8 +265,9 @@ export class MessageRepository {
           error_message: o.error?.message ?? null,
         };
       });
-      const result: [Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }>, number] = await this.dataSource.query(
-        `UPDATE messages m SET
+      const result: [Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }>, number] =
+        await this.dataSource.query(
+          `UPDATE messages m SET
            status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
            events = m.events || x.events,
            attempts = GREATEST(m.attempts, x.attempt),
@@ -245,15 +280,19 @@ export class MessageRepository {
            attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
          WHERE m.id = x.id AND m.project_id = x.project_id AND m.status <> 'failed'
          RETURNING m.id, m.connector_id, m.external_id, m.status`,
-        [JSON.stringify(rows)],
-      );
+          [JSON.stringify(rows)],
+        );
       applied.push(...result[0].map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id, status: r.status })));
     }
     return applied;
   }
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
-  async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
+  async findStale(
+    enqueueGraceMs: number,
+    staleAfterMs: number,
+    limit: number,
+  ): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
     const rows: QueuedMessage[] = await this.dataSource.query(
       `SELECT ${QUEUED_MESSAGE_COLUMNS} FROM messages
        WHERE status IN ('queued', 'sending')
@@ -284,6 +323,7 @@ export class MessageRepository {
 
   /** Pushes updated_at forward so a re-queued message is not swept again at once. */
   async touch(ids: string[]): Promise<void> {
-    if (ids.length) await this.dataSource.query(`UPDATE messages SET enqueued_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
+    if (ids.length)
+      await this.dataSource.query(`UPDATE messages SET enqueued_at = now(), updated_at = now() WHERE id = ANY($1::uuid[])`, [ids]);
   }
 }

@@ -58,7 +58,9 @@ export class MessagesService {
       }
       return result.match.message;
     }
-    void this.events.emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }]).catch(() => undefined);
+    void this.events
+      .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
+      .catch(() => undefined);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 
@@ -92,7 +94,12 @@ export class MessagesService {
     const moved = new Map(applied.filter((m) => m.status === 'sent' || m.status === 'failed').map((m) => [m.id, m]));
     const events = outcomes
       .filter((o) => o.result !== 'retrying' && moved.get(o.messageId)?.status === (o.result === 'sent' ? 'sent' : 'failed'))
-      .map((o) => ({ projectId: o.projectId, messageId: o.messageId, type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const), at: o.finishedAt }));
+      .map((o) => ({
+        projectId: o.projectId,
+        messageId: o.messageId,
+        type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const),
+        at: o.finishedAt,
+      }));
     await this.events.emit(events).catch(() => undefined);
     return { applied: applied.length };
   }

@@ -81,7 +81,9 @@ export class ReceiptRepository {
 
   /** Receipts for ids no message ever had (sent outside MessageJS, or by a send that was redone) expire. */
   /** Which of these (connector, external id) pairs have receipts waiting: one query for a whole batch of sends. */
-  async pendingAmong(pairs: Array<{ connectorId: string; externalId: string }>): Promise<Array<{ connectorId: string; externalId: string }>> {
+  async pendingAmong(
+    pairs: Array<{ connectorId: string; externalId: string }>,
+  ): Promise<Array<{ connectorId: string; externalId: string }>> {
     if (pairs.length === 0) return [];
     const rows: Array<{ connector_id: string; external_id: string }> = await this.dataSource.query(
       `SELECT DISTINCT p.connector_id, p.external_id FROM pending_receipts p

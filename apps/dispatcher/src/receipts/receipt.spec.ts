@@ -20,7 +20,11 @@ describe('twilioReceipt', () => {
     ['failed', 'failed'],
     ['canceled', 'failed'],
   ])('maps MessageStatus %s to %s, dated when it arrived', (twilio, ours) => {
-    expect(twilioReceipt(form(twilio), AT)).toMatchObject({ externalId: 'SM0123456789abcdef0123456789abcdef', status: ours, at: AT.toISOString() });
+    expect(twilioReceipt(form(twilio), AT)).toMatchObject({
+      externalId: 'SM0123456789abcdef0123456789abcdef',
+      status: ours,
+      at: AT.toISOString(),
+    });
   });
 
   it.each(['queued', 'accepted', 'scheduled', 'sending', 'receiving', 'partially_delivered', 'nonsense'])(
@@ -85,7 +89,13 @@ describe('whatsAppReceipts', () => {
 describe('inOrder', () => {
   it('sorts by time and keeps the arrival order of ties', () => {
     const at = (s: number) => new Date(s * 1000).toISOString();
-    expect(inOrder([{ at: at(2), n: 1 }, { at: at(1), n: 2 }, { at: at(2), n: 3 }]).map((r) => r.n)).toEqual([2, 1, 3]);
+    expect(
+      inOrder([
+        { at: at(2), n: 1 },
+        { at: at(1), n: 2 },
+        { at: at(2), n: 3 },
+      ]).map((r) => r.n),
+    ).toEqual([2, 1, 3]);
   });
 });
 
@@ -96,7 +106,9 @@ describe('receiptEvent', () => {
       at: AT.toISOString(),
       detail: 'receipt: the provider reports the message delivered',
     });
-    expect(receiptEvent({ externalId: 'x', status: 'failed', at: AT.toISOString(), error: { code: '30003', message: 'unreachable' } })).toEqual({
+    expect(
+      receiptEvent({ externalId: 'x', status: 'failed', at: AT.toISOString(), error: { code: '30003', message: 'unreachable' } }),
+    ).toEqual({
       status: 'failed',
       at: AT.toISOString(),
       code: '30003',

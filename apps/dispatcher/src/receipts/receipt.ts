@@ -70,6 +70,7 @@ export function inOrder<T extends { at: string }>(receipts: T[]): T[] {
 
 /** The history entry an applied receipt adds to its message. */
 export function receiptEvent(receipt: Receipt): MessageEvent {
-  if (receipt.error) return { status: receipt.status, at: receipt.at, code: receipt.error.code, detail: `receipt: ${receipt.error.message}` };
+  if (receipt.error)
+    return { status: receipt.status, at: receipt.at, code: receipt.error.code, detail: `receipt: ${receipt.error.message}` };
   return { status: receipt.status, at: receipt.at, detail: `receipt: the provider reports the message ${receipt.status}` };
 }

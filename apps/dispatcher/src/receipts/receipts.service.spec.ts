@@ -17,7 +17,11 @@ const URL = `https://messagejs.example.test/api/v1/callbacks/twilio/${TWILIO_ID}
 function service(results: ReceiptResult[] = []) {
   const connectors: Record<string, { type: string; credentials: Record<string, unknown>; config: Record<string, unknown> }> = {
     [TWILIO_ID]: { type: 'twilio', credentials: { accountSid: 'AC1', authToken: AUTH_TOKEN }, config: {} },
-    [WHATSAPP_ID]: { type: 'whatsapp', credentials: { accessToken: 'EAA', phoneNumberId: '1', appSecret: APP_SECRET }, config: { verifyToken: 'verify-me-please' } },
+    [WHATSAPP_ID]: {
+      type: 'whatsapp',
+      credentials: { accessToken: 'EAA', phoneNumberId: '1', appSecret: APP_SECRET },
+      config: { verifyToken: 'verify-me-please' },
+    },
   };
   const loader = {
     loadById: async (id: string) => {
@@ -31,7 +35,10 @@ function service(results: ReceiptResult[] = []) {
     apply: async (_c: string, r: Receipt) => {
       calls.push(`apply ${r.externalId} ${r.status}`);
       const result = results.shift() ?? 'moved';
-      return { result, moves: result === 'moved' ? [{ projectId: PROJECT_ID, messageId: `m-${r.externalId}`, status: r.status, at: r.at }] : [] };
+      return {
+        result,
+        moves: result === 'moved' ? [{ projectId: PROJECT_ID, messageId: `m-${r.externalId}`, status: r.status, at: r.at }] : [],
+      };
     },
     keepPending: async (_c: string, r: Receipt) => void calls.push(`pending ${r.externalId} ${r.status}`),
     applyPending: async (_c: string, id: string) => {
@@ -44,7 +51,11 @@ function service(results: ReceiptResult[] = []) {
   return { receipts: new ReceiptsService(loader, repository, events), calls, emitted };
 }
 
-const code = (promise: Promise<unknown>) => promise.then(() => 'ok', (err: DomainError) => err.code);
+const code = (promise: Promise<unknown>) =>
+  promise.then(
+    () => 'ok',
+    (err: DomainError) => err.code,
+  );
 
 describe('ReceiptsService', () => {
   describe('twilio', () => {
@@ -52,7 +63,12 @@ describe('ReceiptsService', () => {
 
     it('applies a receipt signed over the callback URL', async () => {
       const { receipts, calls } = service();
-      const reply = await receipts.twilio({ connectorId: TWILIO_ID, url: URL, params, signature: twilioSignature(AUTH_TOKEN, URL, params) });
+      const reply = await receipts.twilio({
+        connectorId: TWILIO_ID,
+        url: URL,
+        params,
+        signature: twilioSignature(AUTH_TOKEN, URL, params),
+      });
       expect(reply).toEqual({ received: 1 });
       expect(calls).toEqual(['apply SM1 delivered']);
     });
@@ -65,13 +81,19 @@ describe('ReceiptsService', () => {
       expect(await code(receipts.twilio({ connectorId: TWILIO_ID, url: URL, params }))).toBe(ErrorCode.Forbidden);
       expect(await code(receipts.twilio({ connectorId: TWILIO_ID, url: URL, params, signature: elsewhere }))).toBe(ErrorCode.Forbidden);
       const tampered = { ...params, MessageStatus: 'read' };
-      expect(await code(receipts.twilio({ connectorId: TWILIO_ID, url: URL, params: tampered, signature: twilioSignature(AUTH_TOKEN, URL, params) }))).toBe(ErrorCode.Forbidden);
+      expect(
+        await code(
+          receipts.twilio({ connectorId: TWILIO_ID, url: URL, params: tampered, signature: twilioSignature(AUTH_TOKEN, URL, params) }),
+        ),
+      ).toBe(ErrorCode.Forbidden);
       expect(calls).toEqual([]);
     });
 
     it('answers an unknown connector, or one of another type, as not found', async () => {
       const { receipts } = service();
-      expect(await code(receipts.twilio({ connectorId: '33333333-3333-4333-8333-333333333333', url: URL, params }))).toBe(ErrorCode.NotFound);
+      expect(await code(receipts.twilio({ connectorId: '33333333-3333-4333-8333-333333333333', url: URL, params }))).toBe(
+        ErrorCode.NotFound,
+      );
       expect(await code(receipts.twilio({ connectorId: WHATSAPP_ID, url: URL, params }))).toBe(ErrorCode.NotFound);
     });
 
@@ -84,7 +106,20 @@ describe('ReceiptsService', () => {
 
   describe('whatsapp', () => {
     const body = JSON.stringify({
-      entry: [{ changes: [{ value: { statuses: [{ id: 'wamid.A', status: 'read', timestamp: '1700000010' }, { id: 'wamid.A', status: 'delivered', timestamp: '1700000005' }] } }] }],
+      entry: [
+        {
+          changes: [
+            {
+              value: {
+                statuses: [
+                  { id: 'wamid.A', status: 'read', timestamp: '1700000010' },
+                  { id: 'wamid.A', status: 'delivered', timestamp: '1700000005' },
+                ],
+              },
+            },
+          ],
+        },
+      ],
     });
     const sign = (raw: string, secret = APP_SECRET) => `sha256=${createHmac('sha256', secret).update(raw).digest('hex')}`;
     const rawBody = Buffer.from(body).toString('base64');
@@ -98,26 +133,42 @@ describe('ReceiptsService', () => {
     it('hands each move it made, and only those, to the webhooks app', async () => {
       const { receipts, emitted } = service(['moved', 'ignored']);
       await receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody, signature: sign(body) });
-      expect(emitted).toEqual([{ projectId: PROJECT_ID, messageId: 'm-wamid.A', type: 'message.delivered', at: new Date(1_700_000_005_000).toISOString() }]);
+      expect(emitted).toEqual([
+        { projectId: PROJECT_ID, messageId: 'm-wamid.A', type: 'message.delivered', at: new Date(1_700_000_005_000).toISOString() },
+      ]);
     });
 
     it('refuses a bad or missing signature and records nothing', async () => {
       const { receipts, calls } = service();
-      expect(await code(receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody, signature: sign(body, 'wrong-secret') }))).toBe(ErrorCode.Forbidden);
+      expect(await code(receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody, signature: sign(body, 'wrong-secret') }))).toBe(
+        ErrorCode.Forbidden,
+      );
       expect(await code(receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody }))).toBe(ErrorCode.Forbidden);
       // Re-serialised JSON is not the bytes Meta signed.
       const reserialised = JSON.stringify(JSON.parse(body), null, 1);
-      expect(await code(receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody: Buffer.from(reserialised).toString('base64'), signature: sign(body) }))).toBe(ErrorCode.Forbidden);
+      expect(
+        await code(
+          receipts.whatsapp({ connectorId: WHATSAPP_ID, rawBody: Buffer.from(reserialised).toString('base64'), signature: sign(body) }),
+        ),
+      ).toBe(ErrorCode.Forbidden);
       expect(calls).toEqual([]);
     });
 
     it('answers the handshake only for subscribe with the connector verifyToken', async () => {
       const { receipts } = service();
-      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'subscribe', verifyToken: 'verify-me-please' })).toEqual({ ok: true });
-      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'subscribe', verifyToken: 'verify-me-pleasE' })).toEqual({ ok: false });
-      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'unsubscribe', verifyToken: 'verify-me-please' })).toEqual({ ok: false });
+      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'subscribe', verifyToken: 'verify-me-please' })).toEqual({
+        ok: true,
+      });
+      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'subscribe', verifyToken: 'verify-me-pleasE' })).toEqual({
+        ok: false,
+      });
+      expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'unsubscribe', verifyToken: 'verify-me-please' })).toEqual({
+        ok: false,
+      });
       expect(await receipts.whatsappChallenge({ connectorId: WHATSAPP_ID, mode: 'subscribe' })).toEqual({ ok: false });
-      expect(await code(receipts.whatsappChallenge({ connectorId: TWILIO_ID, mode: 'subscribe', verifyToken: 'x' }))).toBe(ErrorCode.NotFound);
+      expect(await code(receipts.whatsappChallenge({ connectorId: TWILIO_ID, mode: 'subscribe', verifyToken: 'x' }))).toBe(
+        ErrorCode.NotFound,
+      );
     });
   });
 });

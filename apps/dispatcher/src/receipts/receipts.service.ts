@@ -60,7 +60,10 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   async whatsappChallenge(p: RpcPayload<'receipts.whatsappChallenge'>): Promise<RpcReply<'receipts.whatsappChallenge'>> {
     const { entity } = await this.connector(p.connectorId, 'whatsapp');
     const expected = entity.config.verifyToken;
-    return { ok: p.mode === 'subscribe' && typeof expected === 'string' && typeof p.verifyToken === 'string' && sameString(expected, p.verifyToken) };
+    return {
+      ok:
+        p.mode === 'subscribe' && typeof expected === 'string' && typeof p.verifyToken === 'string' && sameString(expected, p.verifyToken),
+    };
   }
 
   /**
@@ -113,7 +116,9 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   private async emit(moves: ReceiptMove[]): Promise<void> {
     if (moves.length === 0) return;
     const events = moves.map((m) => ({ projectId: m.projectId, messageId: m.messageId, type: `message.${m.status}` as const, at: m.at }));
-    await this.events.emit(events).catch((err: Error) => this.logger.warn(`status events for ${events.length} receipts lost: ${err.message}`));
+    await this.events
+      .emit(events)
+      .catch((err: Error) => this.logger.warn(`status events for ${events.length} receipts lost: ${err.message}`));
   }
 
   /** An unknown id and a connector of another type read the same: no such connector. */

@@ -52,7 +52,7 @@ export class MessageAuthGuard implements CanActivate {
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'the API key is invalid or revoked');
     const claimed = req.headers['x-project-id'];
     if (claimed !== undefined && claimed !== key.projectId) {
-      throw new DomainError(ErrorCode.Unauthorized, 'X-Project-Id does not match the API key\'s project');
+      throw new DomainError(ErrorCode.Unauthorized, "X-Project-Id does not match the API key's project");
     }
     if (key.type === 'public') assertPublicKeyUse(req, key.allowedOrigins ?? []);
     req.auth = {

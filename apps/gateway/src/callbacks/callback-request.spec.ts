@@ -9,12 +9,16 @@ const request = (host: string, protocol = 'http') => ({
 
 describe('twilioSignedUrl', () => {
   it('is the PUBLIC_URL-based StatusCallback when PUBLIC_URL is set, whatever host the request came to', () => {
-    expect(twilioSignedUrl('https://api.example.com/', ID, request('10.0.0.7:3000'))).toBe(`https://api.example.com/api/v1/callbacks/twilio/${ID}`);
+    expect(twilioSignedUrl('https://api.example.com/', ID, request('10.0.0.7:3000'))).toBe(
+      `https://api.example.com/api/v1/callbacks/twilio/${ID}`,
+    );
   });
 
   it("is the request's own URL without PUBLIC_URL", () => {
     expect(twilioSignedUrl(undefined, ID, request('127.0.0.1:3000'))).toBe(`http://127.0.0.1:3000/api/v1/callbacks/twilio/${ID}`);
-    expect(twilioSignedUrl(undefined, ID, request('hooks.example.com', 'https'))).toBe(`https://hooks.example.com/api/v1/callbacks/twilio/${ID}`);
+    expect(twilioSignedUrl(undefined, ID, request('hooks.example.com', 'https'))).toBe(
+      `https://hooks.example.com/api/v1/callbacks/twilio/${ID}`,
+    );
   });
 });
 

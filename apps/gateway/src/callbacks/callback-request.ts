@@ -6,7 +6,11 @@ import { twilioStatusCallbackUrl } from '@app/connectors';
  * behind a proxy the request's own host and scheme are not the ones Twilio called. Without
  * PUBLIC_URL, the URL this request came to.
  */
-export function twilioSignedUrl(publicUrl: string | undefined, connectorId: string, req: Pick<Request, 'protocol' | 'originalUrl' | 'get'>): string {
+export function twilioSignedUrl(
+  publicUrl: string | undefined,
+  connectorId: string,
+  req: Pick<Request, 'protocol' | 'originalUrl' | 'get'>,
+): string {
   if (publicUrl) return twilioStatusCallbackUrl(publicUrl, connectorId);
   return `${req.protocol}://${req.get('host') ?? ''}${req.originalUrl}`;
 }

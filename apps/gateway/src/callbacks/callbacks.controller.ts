@@ -31,7 +31,11 @@ export class CallbacksController {
   @ApiBody({ schema: TWILIO_STATUS_CALLBACK_SCHEMA })
   @ApiProduces('text/xml')
   @ApiResponse({ status: 200, description: 'Recorded (an empty TwiML response)', schema: { type: 'string' } })
-  async twilio(@UuidParam('connectorId') connectorId: string, @Req() req: Request, @Headers('x-twilio-signature') signature: unknown): Promise<string> {
+  async twilio(
+    @UuidParam('connectorId') connectorId: string,
+    @Req() req: Request,
+    @Headers('x-twilio-signature') signature: unknown,
+  ): Promise<string> {
     const url = twilioSignedUrl(this.config.publicUrl, connectorId, req);
     await this.rpc.send('receipts.twilio', { connectorId, url, params: formParams(req.body), signature: single(signature) });
     return EMPTY_TWIML;
@@ -39,7 +43,10 @@ export class CallbacksController {
 
   @Get('whatsapp/:connectorId')
   @Header('Content-Type', 'text/plain; charset=utf-8')
-  @ApiOperation({ operationId: 'whatsappWebhookChallenge', summary: "Meta's webhook verification: echoes hub.challenge for the connector's verifyToken" })
+  @ApiOperation({
+    operationId: 'whatsappWebhookChallenge',
+    summary: "Meta's webhook verification: echoes hub.challenge for the connector's verifyToken",
+  })
   @ApiQuery({ name: 'hub.mode', required: true, schema: { type: 'string', enum: ['subscribe'] } })
   @ApiQuery({ name: 'hub.verify_token', required: true, schema: { type: 'string' } })
   @ApiQuery({ name: 'hub.challenge', required: true, schema: { type: 'string' } })
@@ -62,10 +69,18 @@ export class CallbacksController {
   @Post('whatsapp/:connectorId')
   @HttpCode(200)
   @ApiOperation({ operationId: 'whatsappWebhook', summary: 'WhatsApp Cloud API status notifications (sent, delivered, read, failed)' })
-  @ApiHeader({ name: 'X-Hub-Signature-256', required: true, description: "sha256=<hex HMAC-SHA256 of the raw body with the connector's appSecret>" })
+  @ApiHeader({
+    name: 'X-Hub-Signature-256',
+    required: true,
+    description: "sha256=<hex HMAC-SHA256 of the raw body with the connector's appSecret>",
+  })
   @ApiBody({ schema: WHATSAPP_NOTIFICATION_SCHEMA })
   @ApiResponse({ status: 200, description: 'Checked and recorded', type: WebhookReceivedDto })
-  whatsapp(@UuidParam('connectorId') connectorId: string, @Req() req: Request, @Headers('x-hub-signature-256') signature: unknown): Promise<WebhookReceivedDto> {
+  whatsapp(
+    @UuidParam('connectorId') connectorId: string,
+    @Req() req: Request,
+    @Headers('x-hub-signature-256') signature: unknown,
+  ): Promise<WebhookReceivedDto> {
     // main.ts mounts a raw parser on this path: the signature covers the exact bytes Meta sent.
     const raw: Buffer = Buffer.isBuffer(req.body) ? req.body : Buffer.alloc(0);
     return this.rpc.send('receipts.whatsapp', { connectorId, rawBody: raw.toString('base64'), signature: single(signature) });

@@ -13,24 +13,29 @@ export class GatewayMetrics implements OnApplicationShutdown {
   readonly acceptLatency: Histogram;
   private readonly redis: Redis;
 
-  constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
-    queues: SendQueues,
-  ) {
+  constructor(@Inject(APP_CONFIG) config: AppConfig, queues: SendQueues) {
     collectDefaultMetrics({ register: this.registry, prefix: 'messagejs_gateway_' });
     this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
     this.redis.on('error', () => undefined);
     const key = `${config.redisPrefix}:metrics`;
     const redis = this.redis;
 
-    this.accepted = new Counter({ name: 'messagejs_messages_accepted_total', help: 'Messages accepted (202) by connector type', labelNames: ['connector'], registers: [this.registry] });
+    this.accepted = new Counter({
+      name: 'messagejs_messages_accepted_total',
+      help: 'Messages accepted (202) by connector type',
+      labelNames: ['connector'],
+      registers: [this.registry],
+    });
     this.acceptLatency = new Histogram({
       name: 'messagejs_accept_duration_seconds',
       help: 'Time to durably accept a message (POST /messages)',
       buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5],
       registers: [this.registry],
     });
-    for (const [name, field] of [['messagejs_messages_sent_total', 'sent'], ['messagejs_messages_failed_total', 'failed']] as const) {
+    for (const [name, field] of [
+      ['messagejs_messages_sent_total', 'sent'],
+      ['messagejs_messages_failed_total', 'failed'],
+    ] as const) {
       new Gauge({
         name,
         help: `Messages ${field} by connector type, across all workers`,

@@ -39,8 +39,14 @@ export class HealthController implements OnApplicationShutdown {
   @ApiOperation({ operationId: 'readyz', summary: 'PostgreSQL and Redis both answer' })
   async readyz(): Promise<{ status: 'ready'; postgres: 'up'; redis: 'up' }> {
     const [postgres, redis] = await Promise.all([
-      within(this.pool.query('SELECT 1')).then(() => true, () => false),
-      within(this.redis.status === 'ready' ? this.redis.ping() : this.redis.connect().then(() => this.redis.ping())).then(() => true, () => false),
+      within(this.pool.query('SELECT 1')).then(
+        () => true,
+        () => false,
+      ),
+      within(this.redis.status === 'ready' ? this.redis.ping() : this.redis.connect().then(() => this.redis.ping())).then(
+        () => true,
+        () => false,
+      ),
     ]);
     const down = [!postgres && 'PostgreSQL', !redis && 'Redis'].filter(Boolean);
     if (down.length) throw new DomainError(ErrorCode.Unavailable, `${down.join(' and ')} ${down.length > 1 ? 'are' : 'is'} not answering`);

@@ -7,7 +7,12 @@ import { DomainError, ErrorCode } from '@app/contracts';
  */
 export function requireJsonContentType(req: Request, _res: Response, next: NextFunction): void {
   const hasBody = Number(req.headers['content-length'] ?? 0) > 0 || req.headers['transfer-encoding'] !== undefined;
-  if (['POST', 'PATCH', 'PUT'].includes(req.method) && hasBody && !req.is('application/json') && !req.path.startsWith('/api/v1/callbacks/')) {
+  if (
+    ['POST', 'PATCH', 'PUT'].includes(req.method) &&
+    hasBody &&
+    !req.is('application/json') &&
+    !req.path.startsWith('/api/v1/callbacks/')
+  ) {
     const err = Object.assign(new Error('the request body must be application/json'), { status: 415 });
     return next(err);
   }

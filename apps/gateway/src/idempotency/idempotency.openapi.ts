@@ -13,5 +13,8 @@ export const IDEMPOTENCY_KEY_DOC: ApiHeaderOptions = {
 };
 
 export const REPLAYED_HEADER_DOC: Record<string, HeaderObject> = {
-  [REPLAYED_HEADER]: { description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key', schema: { type: 'string', enum: ['true'] } },
+  [REPLAYED_HEADER]: {
+    description: '`true` when this is the stored answer to an earlier request with the same Idempotency-Key',
+    schema: { type: 'string', enum: ['true'] },
+  },
 };

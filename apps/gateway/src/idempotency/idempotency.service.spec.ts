@@ -52,7 +52,10 @@ function response(): Response & { headers: Record<string, string>; contentType?:
 }
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
-  const err = await promise.then(() => undefined, (e: unknown) => e);
+  const err = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
   if (!(err instanceof DomainError)) throw new Error(`expected a DomainError, got ${String(err)}`);
   return err;
 }

@@ -3,8 +3,7 @@ import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
 export type IdempotencyRecord =
-  | { state: 'in-flight'; fingerprint: string }
-  | { state: 'done'; fingerprint: string; status: number; body: unknown };
+  { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: unknown };
 
 /**
  * How long a claim holds without an answer: well past the 10 s RPC timeout, so a live request always

@@ -14,7 +14,14 @@ import { IdempotencyService } from '../idempotency/idempotency.service';
 import { ApiRateLimited, RATE_LIMIT_HEADERS_DOC } from '../rate-limit/rate-limit.openapi';
 import { DailyLimit } from '../rate-limit/daily-limit';
 import { RateLimitGuard } from '../rate-limit/rate-limit.guard';
-import { AcceptedMessageDto, ListMessagesQueryDto, MessagePageDto, MessageWithEventsDto, ProjectQueryDto, SendMessageDto } from './messages.dto';
+import {
+  AcceptedMessageDto,
+  ListMessagesQueryDto,
+  MessagePageDto,
+  MessageWithEventsDto,
+  ProjectQueryDto,
+  SendMessageDto,
+} from './messages.dto';
 
 @ApiTags('messages')
 // Listed first, so a generated client holding both tokens sends the API key here.
@@ -44,14 +51,22 @@ export class MessagesController {
     @Res({ passthrough: true }) res: Response,
   ): Promise<AcceptedMessageDto | Problem> {
     const stop = this.metrics.acceptLatency.startTimer();
-    if (auth.kind === 'apiKey' && auth.keyType === 'public' && (!body.template || body.message !== undefined || body.metadata !== undefined)) {
+    if (
+      auth.kind === 'apiKey' &&
+      auth.keyType === 'public' &&
+      (!body.template || body.message !== undefined || body.metadata !== undefined)
+    ) {
       throw new DomainError(ErrorCode.Forbidden, 'a public key can only send a template (no free text, no metadata)');
     }
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);
     const command = template ? { ...rest, template: { name: template.name, variables: template.variables ?? {} } } : rest;
-    const accept = () => this.idempotency.run(req, res, projectId, (idempotency) => this.rpc.send('messages.accept', { ...command, projectId, idempotency }));
-    const outcome = auth.kind === 'apiKey' && auth.dailyLimit !== null ? await this.dailyLimit.spend(auth.keyId, auth.dailyLimit, res, accept) : await accept();
+    const accept = () =>
+      this.idempotency.run(req, res, projectId, (idempotency) => this.rpc.send('messages.accept', { ...command, projectId, idempotency }));
+    const outcome =
+      auth.kind === 'apiKey' && auth.dailyLimit !== null
+        ? await this.dailyLimit.spend(auth.keyId, auth.dailyLimit, res, accept)
+        : await accept();
     if (outcome.replayed) return outcome.body;
     stop();
     this.metrics.accepted.inc({ connector: outcome.body.connector.type });
@@ -70,7 +85,11 @@ export class MessagesController {
   @Get(':messageId')
   @ApiOperation({ operationId: 'getMessage', summary: 'One message with its status history' })
   @ApiResponse({ status: 200, type: MessageWithEventsDto, headers: RATE_LIMIT_HEADERS_DOC })
-  async get(@CurrentAuth() auth: AuthContext, @UuidParam('messageId') messageId: string, @Query() query: ProjectQueryDto): Promise<MessageWithEventsDto> {
+  async get(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('messageId') messageId: string,
+    @Query() query: ProjectQueryDto,
+  ): Promise<MessageWithEventsDto> {
     const projectId = await this.projectOf(auth, query.projectId);
     return this.rpc.send('messages.get', { projectId, messageId });
   }
@@ -79,7 +98,11 @@ export class MessagesController {
   @HttpCode(202)
   @ApiOperation({ operationId: 'retryMessage', summary: 'Send a failed message again (one more round of attempts)' })
   @ApiResponse({ status: 202, type: MessageWithEventsDto })
-  async retry(@CurrentAuth() auth: AuthContext, @UuidParam('messageId') messageId: string, @Query() query: ProjectQueryDto): Promise<MessageWithEventsDto> {
+  async retry(
+    @CurrentAuth() auth: AuthContext,
+    @UuidParam('messageId') messageId: string,
+    @Query() query: ProjectQueryDto,
+  ): Promise<MessageWithEventsDto> {
     const projectId = await this.projectOf(auth, query.projectId);
     return this.rpc.send('messages.retry', { projectId, messageId });
   }
@@ -87,7 +110,8 @@ export class MessagesController {
   /** An API key carries its project; a JWT must name one the user owns. */
   private async projectOf(auth: AuthContext, named: string | undefined): Promise<string> {
     if (auth.kind === 'apiKey') {
-      if (named !== undefined && named !== auth.projectId) throw DomainError.validation('projectId', "does not match the API key's project");
+      if (named !== undefined && named !== auth.projectId)
+        throw DomainError.validation('projectId', "does not match the API key's project");
       return auth.projectId;
     }
     if (!named) throw DomainError.validation('projectId', 'is required when authenticating with an access token');

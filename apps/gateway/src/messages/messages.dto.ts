@@ -27,12 +27,17 @@ function IsStringMap(options?: ValidationOptions): PropertyDecorator {
       name: 'isStringMap',
       target: target.constructor,
       propertyName: propertyName as string,
-      options: { message: `${String(propertyName)} must be an object of at most 50 string values (keys ≤ 40, values ≤ 500 characters)`, ...options },
+      options: {
+        message: `${String(propertyName)} must be an object of at most 50 string values (keys ≤ 40, values ≤ 500 characters)`,
+        ...options,
+      },
       validator: {
         validate(value: unknown) {
           if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
           const entries = Object.entries(value);
-          return entries.length <= 50 && entries.every(([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500);
+          return (
+            entries.length <= 50 && entries.every(([k, v]) => k.length > 0 && k.length <= 40 && typeof v === 'string' && v.length <= 500)
+          );
         },
       },
     });
@@ -68,7 +73,13 @@ function IsMessageOrTemplate(): PropertyDecorator {
 }
 
 export class MessageTemplateDto {
-  @ApiProperty({ minLength: 1, maxLength: 100, pattern: TEMPLATE_NAME_PATTERN.source, description: 'The name of one of the project\'s templates', example: 'welcome' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 100,
+    pattern: TEMPLATE_NAME_PATTERN.source,
+    description: "The name of one of the project's templates",
+    example: 'welcome',
+  })
   @IsString()
   @Length(1, 100)
   @Matches(TEMPLATE_NAME_PATTERN, { message: 'name must be a template name (letters, digits, _, . and -)' })
@@ -77,7 +88,7 @@ export class MessageTemplateDto {
   @ApiPropertyOptional({
     type: 'object',
     additionalProperties: { type: 'string' },
-    description: 'A value for each of the template\'s variables, no more and no fewer; inserted as is, never escaped',
+    description: "A value for each of the template's variables, no more and no fewer; inserted as is, never escaped",
     example: { name: 'Ada' },
   })
   @IsOptional()
@@ -87,12 +98,20 @@ export class MessageTemplateDto {
 }
 
 export class SendMessageDto {
-  @ApiProperty({ description: 'Recipient, as the channel takes it: E.164 for twilio/whatsapp, a chat id or @channel for telegram, an email for smtp', example: '123456789' })
+  @ApiProperty({
+    description: 'Recipient, as the channel takes it: E.164 for twilio/whatsapp, a chat id or @channel for telegram, an email for smtp',
+    example: '123456789',
+  })
   @IsString()
   @Length(1, 320)
   to: string;
 
-  @ApiPropertyOptional({ description: 'The text to send. Exactly one of message and template is required', example: 'Hello from MessageJS', minLength: 1, maxLength: MAX_MESSAGE_LENGTH })
+  @ApiPropertyOptional({
+    description: 'The text to send. Exactly one of message and template is required',
+    example: 'Hello from MessageJS',
+    minLength: 1,
+    maxLength: MAX_MESSAGE_LENGTH,
+  })
   @IsMessageOrTemplate()
   message?: string;
 
@@ -130,9 +149,18 @@ export class ListMessagesQueryDto {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES as unknown as string[]) status?: MessageStatus;
   @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsString() @MaxLength(100) connector?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsISO8601({ strict: true }) since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
+  @IsOptional()
+  @IsISO8601({ strict: true })
+  since?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT' }) @IsOptional() @IsUUID() projectId?: string;
 }
@@ -189,5 +217,6 @@ export class MessageWithEventsDto extends MessageDto {
 
 export class MessagePageDto {
   @ApiProperty({ type: [MessageDto] }) data: MessageDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor:
+    string | null;
 }

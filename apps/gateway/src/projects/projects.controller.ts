@@ -67,7 +67,11 @@ export class ProjectsController {
   @Post(':projectId/keys')
   @ApiOperation({ operationId: 'createApiKey', summary: 'Create an API key (shown once)' })
   @ApiResponse({ status: 201, type: CreatedApiKeyDto })
-  createKey(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: CreateApiKeyDto): Promise<CreatedApiKeyDto> {
+  createKey(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @Body() body: CreateApiKeyDto,
+  ): Promise<CreatedApiKeyDto> {
     return this.rpc.send('apiKeys.create', { userId, projectId, ...body, type: body.type ?? 'secret' });
   }
 
@@ -94,14 +98,22 @@ export class ProjectsController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'revokeApiKey', summary: 'Revoke a key; refused everywhere within a second' })
   @ApiResponse({ status: 204 })
-  async revokeKey(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('keyId') keyId: string): Promise<void> {
+  async revokeKey(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('keyId') keyId: string,
+  ): Promise<void> {
     await this.rpc.send('apiKeys.revoke', { userId, projectId, keyId });
   }
 
   @Post(':projectId/connectors')
   @ApiOperation({ operationId: 'createConnector' })
   @ApiResponse({ status: 201, type: ConnectorDto })
-  createConnector(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: CreateConnectorDto): Promise<ConnectorDto> {
+  createConnector(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @Body() body: CreateConnectorDto,
+  ): Promise<ConnectorDto> {
     return this.rpc.send('connectors.create', { userId, projectId, ...body });
   }
 
@@ -115,7 +127,11 @@ export class ProjectsController {
   @Get(':projectId/connectors/:connectorId')
   @ApiOperation({ operationId: 'getConnector' })
   @ApiResponse({ status: 200, type: ConnectorDto })
-  getConnector(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('connectorId') connectorId: string): Promise<ConnectorDto> {
+  getConnector(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('connectorId') connectorId: string,
+  ): Promise<ConnectorDto> {
     return this.rpc.send('connectors.get', { userId, projectId, connectorId });
   }
 
@@ -135,7 +151,11 @@ export class ProjectsController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteConnector' })
   @ApiResponse({ status: 204 })
-  async deleteConnector(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('connectorId') connectorId: string): Promise<void> {
+  async deleteConnector(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('connectorId') connectorId: string,
+  ): Promise<void> {
     await this.rpc.send('connectors.delete', { userId, projectId, connectorId });
   }
 
@@ -143,7 +163,11 @@ export class ProjectsController {
   @HttpCode(200)
   @ApiOperation({ operationId: 'verifyConnector', summary: 'Check the credentials with the provider' })
   @ApiResponse({ status: 200, type: VerifyResultDto })
-  verifyConnector(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('connectorId') connectorId: string): Promise<VerifyResultDto> {
+  verifyConnector(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('connectorId') connectorId: string,
+  ): Promise<VerifyResultDto> {
     return this.rpc.send('connectors.verify', { userId, projectId, connectorId }, 30_000);
   }
 }

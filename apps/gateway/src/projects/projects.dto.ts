@@ -9,7 +9,13 @@ export class CreateProjectDto {
 export class UpdateProjectDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: 10000, nullable: true, description: 'Requests per second per API key; null restores the default' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: 10000,
+    nullable: true,
+    description: 'Requests per second per API key; null restores the default',
+  })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsInt()
@@ -32,13 +38,21 @@ export class ProjectListDto {
 export class CreateApiKeyDto {
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'production server' }) @IsString() @Length(1, 100) name: string;
 
-  @ApiPropertyOptional({ enum: ['secret', 'public'], default: 'secret' }) @IsOptional() @IsIn(['secret', 'public']) type?: 'secret' | 'public';
+  @ApiPropertyOptional({ enum: ['secret', 'public'], default: 'secret' }) @IsOptional() @IsIn(['secret', 'public']) type?:
+    'secret' | 'public';
 
-  @ApiPropertyOptional({ type: [String], description: 'Public keys only: the browser origins allowed to use it', example: ['https://shop.example.com'] })
+  @ApiPropertyOptional({
+    type: [String],
+    description: 'Public keys only: the browser origins allowed to use it',
+    example: ['https://shop.example.com'],
+  })
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true, message: 'allowedOrigins must be origins like https://example.com' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { each: true, message: 'allowedOrigins must be origins like https://example.com' },
+  )
   allowedOrigins?: string[];
 
   @ApiPropertyOptional({
@@ -62,10 +76,18 @@ export class UpdateApiKeyDto {
   @IsOptional()
   @IsArray()
   @ArrayMaxSize(50)
-  @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { each: true, message: 'allowedOrigins must be origins like https://example.com' })
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { each: true, message: 'allowedOrigins must be origins like https://example.com' },
+  )
   allowedOrigins?: string[];
 
-  @ApiPropertyOptional({ type: 'integer', minimum: 1, maximum: PUBLIC_KEY_DAILY_LIMIT_MAX, description: 'Public keys only: messages per UTC day, from now on' })
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 1,
+    maximum: PUBLIC_KEY_DAILY_LIMIT_MAX,
+    description: 'Public keys only: messages per UTC day, from now on',
+  })
   @IsOptional()
   @IsInt()
   @Min(1)
@@ -79,7 +101,8 @@ export class ApiKeyDto {
   @ApiProperty({ enum: ['secret', 'public'] }) type: 'secret' | 'public';
   @ApiProperty({ description: 'The first characters of the key, to recognise it', example: 'mjs_sk_4fZ8kQ2mX9aB' }) prefix: string;
   @ApiProperty({ type: [String], nullable: true }) allowedOrigins: string[] | null;
-  @ApiProperty({ type: 'integer', nullable: true, description: 'Public keys: messages per UTC day; null for secret keys' }) dailyLimit: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: 'Public keys: messages per UTC day; null for secret keys' }) dailyLimit:
+    number | null;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;
@@ -97,7 +120,12 @@ export class CreateConnectorDto {
   @ApiProperty({ enum: CONNECTOR_TYPES }) @IsIn(CONNECTOR_TYPES as unknown as string[]) type: ConnectorType;
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Support bot' }) @IsString() @Length(1, 100) name: string;
 
-  @ApiProperty({ type: 'object', additionalProperties: true, description: 'Write-only. telegram: {botToken}', example: { botToken: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11' } })
+  @ApiProperty({
+    type: 'object',
+    additionalProperties: true,
+    description: 'Write-only. telegram: {botToken}',
+    example: { botToken: '123456:ABC-DEF1234ghIkl-zyx57W2v1u123ew11' },
+  })
   @IsObject()
   credentials: Record<string, unknown>;
 
@@ -109,7 +137,10 @@ export class CreateConnectorDto {
 
 export class UpdateConnectorDto {
   @ApiPropertyOptional({ minLength: 1, maxLength: 100 }) @IsOptional() @IsString() @Length(1, 100) name?: string;
-  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the stored credentials whole' }) @IsOptional() @IsObject() credentials?: Record<string, unknown>;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, description: 'Replaces the stored credentials whole' })
+  @IsOptional()
+  @IsObject()
+  credentials?: Record<string, unknown>;
   @ApiPropertyOptional({ type: 'object', additionalProperties: true }) @IsOptional() @IsObject() config?: Record<string, unknown>;
 }
 

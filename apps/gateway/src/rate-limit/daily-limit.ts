@@ -34,7 +34,10 @@ export class DailyLimit {
     }
     if (!claim) {
       res.setHeader('Retry-After', String(secondsLeft));
-      throw new DomainError(ErrorCode.DailyLimitReached, `this public key may send ${limit} messages a day; the limit resets at 00:00 UTC, in ${secondsLeft} s`);
+      throw new DomainError(
+        ErrorCode.DailyLimitReached,
+        `this public key may send ${limit} messages a day; the limit resets at 00:00 UTC, in ${secondsLeft} s`,
+      );
     }
     let outcome: T;
     try {

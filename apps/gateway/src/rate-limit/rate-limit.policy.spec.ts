@@ -1,7 +1,15 @@
 import type { AuthContext } from '../auth/auth-context';
 import { bucketFor, limitFor, rateLimitHeader, rateLimitPolicyHeader, resetSeconds } from './rate-limit.policy';
 
-const secretKey: AuthContext = { kind: 'apiKey', keyId: 'k1', projectId: 'p1', keyType: 'secret', allowedOrigins: null, dailyLimit: null, rateLimitPerSecond: null };
+const secretKey: AuthContext = {
+  kind: 'apiKey',
+  keyId: 'k1',
+  projectId: 'p1',
+  keyType: 'secret',
+  allowedOrigins: null,
+  dailyLimit: null,
+  rateLimitPerSecond: null,
+};
 const publicKey: AuthContext = { ...secretKey, keyId: 'k2', keyType: 'public', allowedOrigins: ['https://shop.example.com'] };
 const user: AuthContext = { kind: 'user', userId: 'u1' };
 

@@ -16,7 +16,11 @@ export class TemplatesController {
   @Post()
   @ApiOperation({ operationId: 'createTemplate', summary: 'Create a template; its variables are parsed from the content' })
   @ApiResponse({ status: 201, type: TemplateDto })
-  create(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: CreateTemplateDto): Promise<TemplateDto> {
+  create(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @Body() body: CreateTemplateDto,
+  ): Promise<TemplateDto> {
     return this.rpc.send('templates.create', { userId, projectId, ...body });
   }
 
@@ -30,7 +34,11 @@ export class TemplatesController {
   @Get(':templateId')
   @ApiOperation({ operationId: 'getTemplate' })
   @ApiResponse({ status: 200, type: TemplateDto })
-  get(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('templateId') templateId: string): Promise<TemplateDto> {
+  get(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('templateId') templateId: string,
+  ): Promise<TemplateDto> {
     return this.rpc.send('templates.get', { userId, projectId, templateId });
   }
 
@@ -50,7 +58,11 @@ export class TemplatesController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteTemplate' })
   @ApiResponse({ status: 204 })
-  async delete(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('templateId') templateId: string): Promise<void> {
+  async delete(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('templateId') templateId: string,
+  ): Promise<void> {
     await this.rpc.send('templates.delete', { userId, projectId, templateId });
   }
 }

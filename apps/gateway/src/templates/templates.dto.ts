@@ -8,7 +8,13 @@ const CONTENT_DESCRIPTION = 'The text, with `{{variable}}` placeholders (names: 
 
 /** The approved Meta template a WhatsApp send uses instead of the rendered text. */
 export class WhatsAppTemplateDto {
-  @ApiProperty({ minLength: 1, maxLength: 512, pattern: '^[a-z0-9_]+$', example: 'order_shipped', description: 'The approved template name in WhatsApp Manager' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 512,
+    pattern: '^[a-z0-9_]+$',
+    example: 'order_shipped',
+    description: 'The approved template name in WhatsApp Manager',
+  })
   @IsString()
   @Length(1, 512)
   @Matches(/^[a-z0-9_]+$/, { message: 'name must be lower-case letters, digits and _, as WhatsApp names templates' })
@@ -27,7 +33,12 @@ export class CreateTemplateDto {
   @Matches(TEMPLATE_NAME_PATTERN, { message: NAME_RULE })
   name: string;
 
-  @ApiProperty({ minLength: 1, maxLength: 65536, description: CONTENT_DESCRIPTION, example: 'Hello {{name}}, your order {{order.id}} has shipped.' })
+  @ApiProperty({
+    minLength: 1,
+    maxLength: 65536,
+    description: CONTENT_DESCRIPTION,
+    example: 'Hello {{name}}, your order {{order.id}} has shipped.',
+  })
   @IsString()
   @Length(1, 65_536)
   content: string;
@@ -37,7 +48,10 @@ export class CreateTemplateDto {
   @IsIn(CONNECTOR_TYPES as unknown as string[])
   channel?: ConnectorType;
 
-  @ApiPropertyOptional({ type: WhatsAppTemplateDto, description: 'WhatsApp only: send this approved template, with the variables as body parameters in order of first appearance' })
+  @ApiPropertyOptional({
+    type: WhatsAppTemplateDto,
+    description: 'WhatsApp only: send this approved template, with the variables as body parameters in order of first appearance',
+  })
   @IsOptional()
   @IsObject()
   @ValidateNested()
@@ -79,7 +93,8 @@ export class TemplateDto {
   @ApiProperty() name: string;
   @ApiProperty() content: string;
   @ApiProperty({ enum: CONNECTOR_TYPES, nullable: true }) channel: ConnectorType | null;
-  @ApiProperty({ type: [String], description: 'Parsed from content, in order of first appearance', example: ['name', 'order.id'] }) variables: string[];
+  @ApiProperty({ type: [String], description: 'Parsed from content, in order of first appearance', example: ['name', 'order.id'] })
+  variables: string[];
   @ApiProperty({ type: WhatsAppTemplateDto, nullable: true }) whatsapp: WhatsAppTemplateDto | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;

@@ -22,9 +22,16 @@ export class WebhooksController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  @ApiOperation({ operationId: 'createWebhook', summary: 'Add an endpoint for Standard Webhooks; the signing secret is shown only in this response' })
+  @ApiOperation({
+    operationId: 'createWebhook',
+    summary: 'Add an endpoint for Standard Webhooks; the signing secret is shown only in this response',
+  })
   @ApiResponse({ status: 201, type: CreatedWebhookDto })
-  create(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: CreateWebhookDto): Promise<CreatedWebhookDto> {
+  create(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @Body() body: CreateWebhookDto,
+  ): Promise<CreatedWebhookDto> {
     return this.rpc.send('webhooks.create', { userId, projectId, ...body });
   }
 
@@ -38,7 +45,11 @@ export class WebhooksController {
   @Get(':webhookId')
   @ApiOperation({ operationId: 'getWebhook' })
   @ApiResponse({ status: 200, type: WebhookDto })
-  get(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('webhookId') webhookId: string): Promise<WebhookDto> {
+  get(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('webhookId') webhookId: string,
+  ): Promise<WebhookDto> {
     return this.rpc.send('webhooks.get', { userId, projectId, webhookId });
   }
 
@@ -58,12 +69,19 @@ export class WebhooksController {
   @HttpCode(204)
   @ApiOperation({ operationId: 'deleteWebhook' })
   @ApiResponse({ status: 204 })
-  async delete(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @UuidParam('webhookId') webhookId: string): Promise<void> {
+  async delete(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @UuidParam('webhookId') webhookId: string,
+  ): Promise<void> {
     await this.rpc.send('webhooks.delete', { userId, projectId, webhookId });
   }
 
   @Get(':webhookId/deliveries')
-  @ApiOperation({ operationId: 'listWebhookDeliveries', summary: 'Every delivery attempt (time, status code, duration, error), newest first' })
+  @ApiOperation({
+    operationId: 'listWebhookDeliveries',
+    summary: 'Every delivery attempt (time, status code, duration, error), newest first',
+  })
   @ApiResponse({ status: 200, type: WebhookDeliveryPageDto })
   deliveries(
     @CurrentUserId() userId: string,
@@ -71,6 +89,12 @@ export class WebhooksController {
     @UuidParam('webhookId') webhookId: string,
     @Query() query: ListWebhookDeliveriesQueryDto,
   ): Promise<WebhookDeliveryPageDto> {
-    return this.rpc.send('webhooks.deliveries', { userId, projectId, webhookId, limit: query.limit ?? 20, ...(query.cursor ? { cursor: query.cursor } : {}) });
+    return this.rpc.send('webhooks.deliveries', {
+      userId,
+      projectId,
+      webhookId,
+      limit: query.limit ?? 20,
+      ...(query.cursor ? { cursor: query.cursor } : {}),
+    });
   }
 }

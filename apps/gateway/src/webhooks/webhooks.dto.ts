@@ -1,10 +1,25 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayNotEmpty, ArrayUnique, IsArray, IsBoolean, IsIn, IsInt, IsOptional, IsString, IsUrl, Max, MaxLength, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  ArrayNotEmpty,
+  ArrayUnique,
+  IsArray,
+  IsBoolean,
+  IsIn,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Max,
+  MaxLength,
+  Min,
+} from 'class-validator';
 import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
 
 const URL_RULE = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
-const URL_DESCRIPTION = 'Where events are POSTed; must reach a public address (loopback, private, link-local and cloud metadata addresses are refused)';
+const URL_DESCRIPTION =
+  'Where events are POSTed; must reach a public address (loopback, private, link-local and cloud metadata addresses are refused)';
 
 export class CreateWebhookDto {
   @ApiProperty({ maxLength: 2048, description: URL_DESCRIPTION, example: 'https://example.com/webhooks/messagejs' })
@@ -38,7 +53,8 @@ export class UpdateWebhookDto {
   events?: WebhookEventType[];
 
   @ApiPropertyOptional({
-    description: 'true re-enables an endpoint disabled by a 410 Gone or by its owner (events missed meanwhile are not replayed); false disables it',
+    description:
+      'true re-enables an endpoint disabled by a 410 Gone or by its owner (events missed meanwhile are not replayed); false disables it',
   })
   @IsOptional()
   @IsBoolean()
@@ -49,7 +65,8 @@ export class WebhookDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty() url: string;
   @ApiProperty({ type: [String], enum: WEBHOOK_EVENT_TYPES }) events: WebhookEventType[];
-  @ApiProperty({ description: 'false once the endpoint answered 410 Gone or its owner disabled it: nothing is delivered then' }) enabled: boolean;
+  @ApiProperty({ description: 'false once the endpoint answered 410 Gone or its owner disabled it: nothing is delivered then' })
+  enabled: boolean;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) disabledAt: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'the endpoint answered 410 Gone' }) disabledReason: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
@@ -69,22 +86,34 @@ export class WebhookListDto {
 }
 
 export class ListWebhookDeliveriesQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 }) @IsOptional() @Type(() => Number) @IsInt() @Min(1) @Max(100) limit?: number;
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
 
 export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
-  @ApiProperty({ description: 'The webhook-id header: the same on every attempt of one event', example: 'msg_2b1f0c4e9d7a4f3b8c6e5d4a3b2c1d0e' }) webhookId: string;
+  @ApiProperty({
+    description: 'The webhook-id header: the same on every attempt of one event',
+    example: 'msg_2b1f0c4e9d7a4f3b8c6e5d4a3b2c1d0e',
+  })
+  webhookId: string;
   @ApiProperty({ format: 'uuid' }) messageId: string;
   @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType: WebhookEventType;
   @ApiProperty({ type: 'integer', minimum: 1 }) attempt: number;
   @ApiProperty({
     enum: WEBHOOK_DELIVERY_STATUSES,
-    description: 'pending: not tried yet; succeeded: a 2xx; retrying: failed, another attempt follows at nextAttemptAt; failed: failed, no attempt follows',
+    description:
+      'pending: not tried yet; succeeded: a 2xx; retrying: failed, another attempt follows at nextAttemptAt; failed: failed, no attempt follows',
   })
   status: WebhookDeliveryStatus;
-  @ApiProperty({ type: 'integer', nullable: true, description: "The endpoint's HTTP status; null when it did not answer" }) responseStatus: number | null;
+  @ApiProperty({ type: 'integer', nullable: true, description: "The endpoint's HTTP status; null when it did not answer" }) responseStatus:
+    number | null;
   @ApiProperty({ type: 'integer', nullable: true }) durationMs: number | null;
   @ApiProperty({ type: String, nullable: true, example: 'no answer within 15 s' }) error: string | null;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) nextAttemptAt: string | null;
@@ -93,5 +122,6 @@ export class WebhookDeliveryDto {
 
 export class WebhookDeliveryPageDto {
   @ApiProperty({ type: [WebhookDeliveryDto], description: 'Newest first' }) data: WebhookDeliveryDto[];
-  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor: string | null;
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor:
+    string | null;
 }

@@ -8,7 +8,14 @@ import { ChangeFeed } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
 
 function toView(c: ConnectorEntity): ConnectorView {
-  return { id: c.id, type: c.type, name: c.name, config: c.config, createdAt: c.createdAt.toISOString(), updatedAt: c.updatedAt.toISOString() };
+  return {
+    id: c.id,
+    type: c.type,
+    name: c.name,
+    config: c.config,
+    createdAt: c.createdAt.toISOString(),
+    updatedAt: c.updatedAt.toISOString(),
+  };
 }
 
 @Injectable()

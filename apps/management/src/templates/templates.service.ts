@@ -29,7 +29,9 @@ function toView(t: TemplateEntity): TemplateView {
 }
 
 function duplicate(name: string): DomainError {
-  return new DomainError(ErrorCode.Conflict, `a template named ${name} already exists in this project`, [{ field: 'name', message: 'is already used by another template' }]);
+  return new DomainError(ErrorCode.Conflict, `a template named ${name} already exists in this project`, [
+    { field: 'name', message: 'is already used by another template' },
+  ]);
 }
 
 /** What a template must satisfy after any write, checked on the merged state so a PATCH cannot break it. */

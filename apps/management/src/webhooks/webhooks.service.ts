@@ -86,7 +86,14 @@ export class WebhooksService {
     }
     const secret = generateWebhookSecret();
     const row = await this.endpoints.save(
-      this.endpoints.create({ projectId, url: input.url, events, secretSealed: this.box.seal(secret), disabledAt: null, disabledReason: null }),
+      this.endpoints.create({
+        projectId,
+        url: input.url,
+        events,
+        secretSealed: this.box.seal(secret),
+        disabledAt: null,
+        disabledReason: null,
+      }),
     );
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
     return { ...toView(row), secret };
@@ -135,7 +142,12 @@ export class WebhooksService {
   }
 
   /** Every attempt, newest first, keyset-paginated on (created_at, id) like messages. */
-  async listDeliveries(userId: string, projectId: string, webhookId: string, page: { limit: number; cursor?: string }): Promise<WebhookDeliveryPage> {
+  async listDeliveries(
+    userId: string,
+    projectId: string,
+    webhookId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<WebhookDeliveryPage> {
     const endpoint = await this.requireEndpoint(userId, projectId, webhookId);
     const query = this.deliveries
       .createQueryBuilder('d')

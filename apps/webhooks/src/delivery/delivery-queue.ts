@@ -27,7 +27,10 @@ export class DeliveryQueue implements OnApplicationShutdown {
   private readonly queue: Queue<WebhookDeliveryJobData>;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.queue = new Queue<WebhookDeliveryJobData>(WEBHOOK_DELIVERIES_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
+    this.queue = new Queue<WebhookDeliveryJobData>(WEBHOOK_DELIVERIES_QUEUE, {
+      connection: bullConnection(config),
+      prefix: bullPrefix(config),
+    });
     this.queue.on('error', () => undefined);
   }
 

@@ -51,7 +51,11 @@ export class DeliveryProcessor {
     }
 
     const timestamp = Math.floor(at.getTime() / 1000);
-    const result = await this.sender.post(endpoint.url, this.signer.headers(this.box.open(endpoint.secretSealed), ref.webhookId, timestamp, body), body);
+    const result = await this.sender.post(
+      endpoint.url,
+      this.signer.headers(this.box.open(endpoint.secretSealed), ref.webhookId, timestamp, body),
+      body,
+    );
     const verdict = judgeAttempt(result.status, attempt, this.config.webhookRetryScale);
     const answer = { responseStatus: result.status, durationMs: result.durationMs, error: result.error };
 

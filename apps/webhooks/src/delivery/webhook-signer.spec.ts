@@ -17,7 +17,13 @@ describe('WebhookSigner', () => {
   it('matches an HMAC computed independently with WebCrypto from the definition', async () => {
     const fresh = `whsec_${Buffer.from(webcrypto.getRandomValues(new Uint8Array(32))).toString('base64')}`;
     const content = '{"type":"message.sent","timestamp":"2026-01-01T00:00:00.000Z","data":{"to":"Zoë ✓"}}';
-    const key = await webcrypto.subtle.importKey('raw', Buffer.from(fresh.slice('whsec_'.length), 'base64'), { name: 'HMAC', hash: 'SHA-256' }, false, ['sign']);
+    const key = await webcrypto.subtle.importKey(
+      'raw',
+      Buffer.from(fresh.slice('whsec_'.length), 'base64'),
+      { name: 'HMAC', hash: 'SHA-256' },
+      false,
+      ['sign'],
+    );
     const mac = await webcrypto.subtle.sign('HMAC', key, new TextEncoder().encode(`msg_x.1767225600.${content}`));
     expect(signer.signature(fresh, 'msg_x', 1767225600, content)).toBe(`v1,${Buffer.from(mac).toString('base64')}`);
   });

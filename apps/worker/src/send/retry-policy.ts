@@ -10,7 +10,10 @@ export function backoffDelayMs(retry: number, baseMs: number, capMs: number, ran
 
 /** Thrown to BullMQ to schedule the next attempt after exactly `delayMs` (already decided and recorded). */
 export class RetryLater extends Error {
-  constructor(readonly delayMs: number, message: string) {
+  constructor(
+    readonly delayMs: number,
+    message: string,
+  ) {
     super(message);
     this.name = 'RetryLater';
   }

@@ -79,13 +79,16 @@ export class SendProcessor {
         outcome = { ...base, finishedAt: new Date().toISOString(), result: 'failed', error };
         this.metrics.failed(connectorType);
       } else {
-        const delayMs = failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1, this.config.retryBaseDelayMs, this.config.retryMaxDelayMs);
+        const delayMs =
+          failure.retryAfterMs ?? backoffDelayMs(job.attemptsMade + 1, this.config.retryBaseDelayMs, this.config.retryMaxDelayMs);
         if (failure.kind === 'rateLimited' && failure.retryAfterMs) {
           // The provider's wait applies to the whole connector, not only this message.
           const { entity } = await this.loader.load(data.projectId, data.connectorId);
           await this.throttle.pause(entity.id, failure.retryAfterMs).catch(() => undefined);
         }
-        await this.reporter.report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs }).catch(() => undefined);
+        await this.reporter
+          .report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs })
+          .catch(() => undefined);
         throw new RetryLater(delayMs, `${failure.code}: ${failure.message}`);
       }
     }
@@ -113,10 +116,10 @@ export class SendProcessor {
 
   /** A job for a message that already reached sent/failed (a duplicate after a Redis restart) sends nothing. */
   private async stillToSend(data: SendJobData): Promise<boolean> {
-    const rows: Array<{ status: string }> = await this.dataSource.query(
-      'SELECT status FROM messages WHERE id = $1 AND project_id = $2',
-      [data.messageId, data.projectId],
-    );
+    const rows: Array<{ status: string }> = await this.dataSource.query('SELECT status FROM messages WHERE id = $1 AND project_id = $2', [
+      data.messageId,
+      data.projectId,
+    ]);
     return rows.length === 1 && (rows[0].status === 'queued' || rows[0].status === 'sending');
   }
 }

@@ -28,7 +28,9 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
         maxStalledCount: 10,
         settings: {
           backoffStrategy: (attemptsMade: number, _type?: string, err?: Error) =>
-            err instanceof RetryLater ? err.delayMs : backoffDelayMs(attemptsMade, this.config.retryBaseDelayMs, this.config.retryMaxDelayMs),
+            err instanceof RetryLater
+              ? err.delayMs
+              : backoffDelayMs(attemptsMade, this.config.retryBaseDelayMs, this.config.retryMaxDelayMs),
         },
       });
       worker.on('error', (err) => this.logger.warn(`${type} worker: ${err.message}`));

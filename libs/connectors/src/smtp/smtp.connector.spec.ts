@@ -266,7 +266,10 @@ describe('SMTP credentials', () => {
 
   it.each([
     ['a bare address', valid],
-    ['a named sender, TLS and AUTH', { ...valid, port: 465, secure: true, username: 'u', password: 'p', from: 'Acme <no-reply@example.com>' }],
+    [
+      'a named sender, TLS and AUTH',
+      { ...valid, port: 465, secure: true, username: 'u', password: 'p', from: 'Acme <no-reply@example.com>' },
+    ],
     ['a quoted name with a comma', { ...valid, from: '"Acme, Inc." <no-reply@example.com>' }],
   ])('accepts %s', (_title, value) => {
     expect(validateSettings(SmtpCredentials, value, 'credentials')).toEqual([]);

@@ -48,11 +48,7 @@ export class SmtpConnector implements Connector {
     });
     // The password as typed and as AUTH LOGIN / AUTH PLAIN put it on the wire, longest first.
     this.#secrets = password
-      ? [
-          Buffer.from(`\0${username ?? ''}\0${password}`).toString('base64'),
-          Buffer.from(password).toString('base64'),
-          password,
-        ]
+      ? [Buffer.from(`\0${username ?? ''}\0${password}`).toString('base64'), Buffer.from(password).toString('base64'), password]
       : [];
   }
 

@@ -104,7 +104,7 @@ describe('TelegramConnector against the Bot API fake', () => {
     await expect(connector().getStatus()).resolves.toBeNull();
   });
 
-  it('never lets the bot token into an error or the connector\'s printed form', async () => {
+  it("never lets the bot token into an error or the connector's printed form", async () => {
     const failures: Array<() => Promise<unknown>> = [
       () => connector(`${token}x`).validate(),
       () => send('5001'),
@@ -166,10 +166,7 @@ describe("classifyTelegramFailure, fed with the fake's real answers", () => {
       title: 'group migrated to a supergroup',
       arrange: (f) => f.migrateChat(-6002, -1006002),
       params: { chat_id: -6002, text: 'hi' },
-      expected: permanent(
-        '400',
-        'Bad Request: group chat was upgraded to a supergroup chat; the group moved to chat id -1006002',
-      ),
+      expected: permanent('400', 'Bad Request: group chat was upgraded to a supergroup chat; the group moved to chat id -1006002'),
     },
     {
       title: 'flood control',

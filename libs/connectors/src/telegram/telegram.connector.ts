@@ -1,11 +1,4 @@
-import {
-  Connector,
-  OutboundMessage,
-  ProviderError,
-  ProviderStatus,
-  SendResult,
-  VerifyResult,
-} from '../connector.interface';
+import { Connector, OutboundMessage, ProviderError, ProviderStatus, SendResult, VerifyResult } from '../connector.interface';
 import { TELEGRAM_DEFAULT_BASE_URL, TelegramConfig, TelegramCredentials } from './telegram.credentials';
 import { classifyTelegramFailure } from './telegram.errors';
 

@@ -101,7 +101,7 @@ describe('TwilioConnector against the REST API fake', () => {
     expect(fake.message(externalId)?.body).toBe(text);
   });
 
-  it("verifies the account by fetching it and names it by its friendly name", async () => {
+  it('verifies the account by fetching it and names it by its friendly name', async () => {
     await expect(connector().validate()).resolves.toEqual({ ok: true, identity: 'Acme Notifications' });
     expect(lastRequest()).toMatchObject({ method: 'GET', path: `/2010-04-01/Accounts/${account.accountSid}.json` });
   });
@@ -260,7 +260,11 @@ describe("classifyTwilioFailure, fed with the fake's real answers", () => {
     },
     { title: 'no sender', body: form({ To: TO, Body: 'hi' }), expected: permanent('21603', "A 'From' phone number is required.") },
     { title: 'malformed From', body: form({ To: TO, From: '+1 (415) x', Body: 'hi' }), expected: permanent('21212') },
-    { title: 'malformed MessagingServiceSid', body: form({ To: TO, MessagingServiceSid: 'MG1', Body: 'hi' }), expected: permanent('21701') },
+    {
+      title: 'malformed MessagingServiceSid',
+      body: form({ To: TO, MessagingServiceSid: 'MG1', Body: 'hi' }),
+      expected: permanent('21701'),
+    },
     { title: 'no body', body: form({ To: TO, From: FROM }), expected: permanent('21602', 'Message body is required.') },
     { title: 'body over 1600 characters', body: form({ To: TO, From: FROM, Body: 'é'.repeat(1601) }), expected: permanent('21617') },
     { title: 'unsubscribed recipient', arrange: (f) => f.failNext('21610'), expected: permanent('21610') },
@@ -297,8 +301,8 @@ describe("classifyTwilioFailure, fed with the fake's real answers", () => {
     JSON.stringify({ code, message, more_info: `https://www.twilio.com/docs/errors/${code}`, status });
 
   it.each([
-    ['21408', 'Permission to send an SMS has not been enabled for the region indicated by the \'To\' number: +99155552671.'],
-    ['21606', "The From phone number +14155550199 is not a valid, SMS-capable inbound phone number or short code for your account."],
+    ['21408', "Permission to send an SMS has not been enabled for the region indicated by the 'To' number: +99155552671."],
+    ['21606', 'The From phone number +14155550199 is not a valid, SMS-capable inbound phone number or short code for your account.'],
     ['21212', "The 'From' number +1415 is not a valid phone number, shortcode, or alphanumeric sender ID."],
   ])("classifies documented error %s as permanent with Twilio's message", (code, message) => {
     expect(classifyTwilioFailure({ status: 400, body: twilioBody(400, Number(code), message) })).toEqual(
@@ -398,7 +402,11 @@ describe('Twilio request signatures', () => {
       req.on('data', (chunk: Buffer) => chunks.push(chunk));
       req.on('end', () => {
         const signature = req.headers['x-twilio-signature'];
-        received.push({ url: req.url ?? '', body: Buffer.concat(chunks).toString(), signature: typeof signature === 'string' ? signature : undefined });
+        received.push({
+          url: req.url ?? '',
+          body: Buffer.concat(chunks).toString(),
+          signature: typeof signature === 'string' ? signature : undefined,
+        });
         res.writeHead(204).end();
       });
     });
@@ -426,7 +434,9 @@ describe('Twilio request signatures', () => {
       });
       const callbackUrl = `${publicUrl}${received[0].url}`;
       expect(verifyTwilioSignature(account.authToken, callbackUrl, form, received[0].signature)).toBe(true);
-      expect(verifyTwilioSignature(account.authToken, callbackUrl, { ...form, MessageStatus: 'delivered' }, received[0].signature)).toBe(false);
+      expect(verifyTwilioSignature(account.authToken, callbackUrl, { ...form, MessageStatus: 'delivered' }, received[0].signature)).toBe(
+        false,
+      );
       expect(mapTwilioStatus(form.MessageStatus)).toBe('failed');
     } finally {
       await new Promise<void>((done) => receiver.close(() => done()));
@@ -606,11 +616,19 @@ describe("the connector's CreateMessage requests against Twilio's OpenAPI descri
     ['MessagingServiceSid and StatusCallback', { sender: { messagingServiceSid: SERVICE }, publicUrl: PUBLIC_URL }],
   ])('sends a conforming request with %s', async (_title, build) => {
     // The request is judged by the description first, whatever the fake made of it.
-    const outcome = await send(TO, connector(build)).then(() => 'sent', (error: unknown) => error);
+    const outcome = await send(TO, connector(build)).then(
+      () => 'sent',
+      (error: unknown) => error,
+    );
     const request = lastRequest();
     expectConforms(request);
     expect(Object.keys(request.params).sort()).toEqual(
-      ['To', 'Body', ...('from' in (build.sender ?? {}) ? ['From'] : ['MessagingServiceSid']), ...(build.publicUrl ? ['StatusCallback'] : [])].sort(),
+      [
+        'To',
+        'Body',
+        ...('from' in (build.sender ?? {}) ? ['From'] : ['MessagingServiceSid']),
+        ...(build.publicUrl ? ['StatusCallback'] : []),
+      ].sort(),
     );
     expect(outcome).toBe('sent');
   });
@@ -627,7 +645,10 @@ describe("the connector's CreateMessage requests against Twilio's OpenAPI descri
       params,
     };
     expect(() => expectConforms(request)).toThrow();
-    const failures = [...(validateBody(params) ? [] : (validateBody.errors ?? [])), ...(validateKnownNames(params) ? [] : (validateKnownNames.errors ?? []))];
+    const failures = [
+      ...(validateBody(params) ? [] : (validateBody.errors ?? [])),
+      ...(validateKnownNames(params) ? [] : (validateKnownNames.errors ?? [])),
+    ];
     expect(
       failures.some(
         (e) => e.instancePath === `/${culprit}` || e.params.missingProperty === culprit || e.params.additionalProperty === culprit,

@@ -36,12 +36,7 @@ export class TwilioConnector implements Connector {
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
 
-  constructor(
-    credentials: TwilioCredentials,
-    config: TwilioConfig,
-    context: ConnectorContext,
-    options: TwilioConnectorOptions = {},
-  ) {
+  constructor(credentials: TwilioCredentials, config: TwilioConfig, context: ConnectorContext, options: TwilioConnectorOptions = {}) {
     this.#accountSid = credentials.accountSid;
     this.#authToken = credentials.authToken;
     this.#authorization = `Basic ${Buffer.from(`${credentials.accountSid}:${credentials.authToken}`).toString('base64')}`;

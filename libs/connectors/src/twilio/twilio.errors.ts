@@ -6,8 +6,7 @@ import { retryAfterMs, unreachable } from '../http-failure';
  * header, if any), or no answer at all.
  */
 export type TwilioFailure =
-  | { readonly status: number; readonly body: string; readonly retryAfter?: string | null }
-  | { readonly error: unknown };
+  { readonly status: number; readonly body: string; readonly retryAfter?: string | null } | { readonly error: unknown };
 
 /** Twilio's error body (https://www.twilio.com/docs/usage/twilios-response#response-formats-exceptions). */
 interface TwilioErrorBody {

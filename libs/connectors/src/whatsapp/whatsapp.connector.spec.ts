@@ -78,7 +78,15 @@ describe('WhatsAppConnector against the Cloud API fake', () => {
       template: {
         name: 'order_shipped',
         language: { code: 'en_US' },
-        components: [{ type: 'body', parameters: [{ type: 'text', text: 'Ada' }, { type: 'text', text: '#42' }] }],
+        components: [
+          {
+            type: 'body',
+            parameters: [
+              { type: 'text', text: 'Ada' },
+              { type: 'text', text: '#42' },
+            ],
+          },
+        ],
       },
     });
     expect(fake.sent.at(-1)).toMatchObject({ type: 'template', template: whatsappTemplate, wamid: externalId });
@@ -90,7 +98,7 @@ describe('WhatsAppConnector against the Cloud API fake', () => {
     expect(fake.requests.at(-1)?.body).not.toHaveProperty('template.components');
   });
 
-  it('refuses an unknown template and a wrong parameter count permanently, in Meta\'s words', async () => {
+  it("refuses an unknown template and a wrong parameter count permanently, in Meta's words", async () => {
     const unknown = await rejection(send('+14155552671', { whatsappTemplate: { name: 'nope', language: 'en_US', parameters: [] } }));
     expect(unknown).toMatchObject({
       kind: 'permanent',
@@ -333,7 +341,12 @@ describe('WhatsApp credentials and config', () => {
 
   it.each([
     ['a short token', new WhatsAppCredentials(), { accessToken: 'EAA123', phoneNumberId: '1065' }, 'accessToken'],
-    ['a phone number instead of its id', new WhatsAppCredentials(), { accessToken: 'E'.repeat(40), phoneNumberId: '+1 415' }, 'phoneNumberId'],
+    [
+      'a phone number instead of its id',
+      new WhatsAppCredentials(),
+      { accessToken: 'E'.repeat(40), phoneNumberId: '+1 415' },
+      'phoneNumberId',
+    ],
     ['a base URL without protocol', new WhatsAppConfig(), { baseUrl: 'graph.facebook.com' }, 'baseUrl'],
     ['a version without the v', new WhatsAppConfig(), { apiVersion: '21.0' }, 'apiVersion'],
     ['a 7-character verify token', new WhatsAppConfig(), { verifyToken: 'short12' }, 'verifyToken'],

@@ -7,12 +7,7 @@ import {
   SendResult,
   VerifyResult,
 } from '../connector.interface';
-import {
-  WHATSAPP_DEFAULT_API_VERSION,
-  WHATSAPP_DEFAULT_BASE_URL,
-  WhatsAppConfig,
-  WhatsAppCredentials,
-} from './whatsapp.credentials';
+import { WHATSAPP_DEFAULT_API_VERSION, WHATSAPP_DEFAULT_BASE_URL, WhatsAppConfig, WhatsAppCredentials } from './whatsapp.credentials';
 import { classifyWhatsAppFailure } from './whatsapp.errors';
 import { toWhatsAppDigits } from './whatsapp.recipient';
 

@@ -6,8 +6,7 @@ import { retryAfterMs, unreachable } from '../http-failure';
  * header, if any), or no answer at all.
  */
 export type WhatsAppFailure =
-  | { readonly status: number; readonly body: string; readonly retryAfter?: string | null }
-  | { readonly error: unknown };
+  { readonly status: number; readonly body: string; readonly retryAfter?: string | null } | { readonly error: unknown };
 
 /** The Graph API's error body (https://developers.facebook.com/docs/graph-api/guides/error-handling). */
 export interface GraphErrorBody {

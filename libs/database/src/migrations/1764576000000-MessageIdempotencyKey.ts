@@ -7,7 +7,9 @@ export class MessageIdempotencyKey1764576000000 implements MigrationInterface {
   public async up(q: QueryRunner): Promise<void> {
     await q.query(`ALTER TABLE "messages" ADD "idempotency_key" text`);
     await q.query(`ALTER TABLE "messages" ADD "request_fingerprint" text`);
-    await q.query(`CREATE UNIQUE INDEX "messages_idempotency" ON "messages" ("project_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`);
+    await q.query(
+      `CREATE UNIQUE INDEX "messages_idempotency" ON "messages" ("project_id", "idempotency_key") WHERE "idempotency_key" IS NOT NULL`,
+    );
   }
 
   public async down(q: QueryRunner): Promise<void> {
