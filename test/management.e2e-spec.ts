@@ -158,6 +158,7 @@ describe('accounts, projects, API keys and connectors', () => {
         type: 'telegram',
         name: 'Support bot',
         config: { baseUrl: telegram.baseUrl },
+        callbackUrl: null,
         createdAt: expect.any(String),
         updatedAt: expect.any(String),
       });

@@ -38,6 +38,8 @@ export class ProviderError extends Error {
     message: string,
     /** For `rateLimited` (and sometimes `retryable`): how long the provider asked us to wait. */
     readonly retryAfterMs?: number,
+    /** The HTTP status of the provider's answer, when there was one (shown in the message's history). */
+    readonly httpStatus?: number,
   ) {
     super(message);
     this.name = 'ProviderError';
@@ -61,7 +63,12 @@ export class ProviderError extends Error {
     const found = secrets.filter(([secret]) => secret !== '' && this.message.includes(secret));
     if (found.length === 0) return this;
     const message = found.reduce((text, [secret, label]) => text.replaceAll(secret, label), this.message);
-    return new ProviderError(this.kind, this.code, message, this.retryAfterMs);
+    return new ProviderError(this.kind, this.code, message, this.retryAfterMs, this.httpStatus);
+  }
+
+  /** The same error, noting the HTTP status the provider answered with. */
+  withHttpStatus(status: number): ProviderError {
+    return new ProviderError(this.kind, this.code, this.message, this.retryAfterMs, status);
   }
 }
 

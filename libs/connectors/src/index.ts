@@ -1,5 +1,6 @@
 export * from './connector.interface';
 export * from './connector.registry';
+export * from './callback-url';
 export * from './smtp';
 export * from './telegram';
 export * from './twilio';

@@ -6,6 +6,7 @@ describe('ProviderError.withoutSecrets', () => {
     const clean = error.withoutSecrets(['abc:123', '<bot token>'], ['xyz', '<secret>']);
     expect(clean.message).toBe('token <bot token> refused; <bot token> again, key <secret>');
     expect([clean.kind, clean.code, clean.retryAfterMs]).toEqual(['rateLimited', '429', 2_000]);
+    expect(error.withHttpStatus(429).withoutSecrets(['xyz', '<secret>']).httpStatus).toBe(429);
   });
 
   it('returns the same error when no secret is in it, and ignores empty secrets', () => {

@@ -2,6 +2,7 @@ export * from './connector-types';
 export * from './errors';
 export * from './message-status';
 export * from './message.types';
+export * from './provider-outcome';
 export * from './queues';
 export * from './rpc';
 export * from './rpc-owners';

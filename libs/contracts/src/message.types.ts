@@ -1,5 +1,6 @@
 import type { ConnectorType } from './connector-types';
 import type { MessageStatus } from './message-status';
+import type { ProviderOutcome } from './provider-outcome';
 
 export interface MessageEvent {
   status: MessageStatus;
@@ -8,6 +9,8 @@ export interface MessageEvent {
   /** The provider's code when the event records a provider answer. */
   code?: string;
   attempt?: number;
+  /** What the provider answered to this attempt or said in this receipt (bounded, never a body or a secret). */
+  provider?: ProviderOutcome;
 }
 
 /** The public message object (API.md). */
@@ -80,6 +83,8 @@ export interface AttemptOutcome {
   result: 'sent' | 'retrying' | 'failed';
   externalId?: string;
   error?: { code: string; message: string };
+  /** The provider's own answer, when the attempt reached it (a refusal, an error status, a timeout). */
+  provider?: ProviderOutcome;
   retryInMs?: number;
 }
 

@@ -49,6 +49,8 @@ export interface ConnectorView {
   type: ConnectorType;
   name: string;
   config: Record<string, unknown>;
+  /** Where the provider posts status updates for this connector (built from PUBLIC_URL); null when there is none. */
+  callbackUrl: string | null;
   createdAt: string;
   updatedAt: string;
 }

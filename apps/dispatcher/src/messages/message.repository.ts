@@ -3,6 +3,7 @@ import { DataSource } from 'typeorm';
 import {
   AcceptedMessage,
   AttemptOutcome,
+  boundedProviderOutcome,
   DomainError,
   ListMessagesQuery,
   MessageEvent,
@@ -87,7 +88,9 @@ function outcomeEvents(o: AttemptOutcome): { target: MessageStatus; events: Mess
     o.result === 'failed'
       ? `attempt ${o.attempt} failed, giving up: ${reason}`
       : `attempt ${o.attempt} failed: ${reason}; retrying in ${Math.round((o.retryInMs ?? 0) / 1000)} s`;
-  return { target, events: [{ status: target, at: o.finishedAt, attempt: o.attempt, code: o.error?.code, detail }] };
+  const event: MessageEvent = { status: target, at: o.finishedAt, attempt: o.attempt, code: o.error?.code, detail };
+  if (o.provider) event.provider = boundedProviderOutcome(o.provider);
+  return { target, events: [event] };
 }
 
 function roundsWithUniqueIds(outcomes: AttemptOutcome[]): AttemptOutcome[][] {

@@ -113,6 +113,7 @@ describe('receiptEvent', () => {
       at: AT.toISOString(),
       code: '30003',
       detail: 'receipt: unreachable',
+      provider: { code: '30003', message: 'unreachable' },
     });
   });
 });

@@ -1,4 +1,4 @@
-import { MessageEvent, MessageStatus } from '@app/contracts';
+import { boundedProviderOutcome, MessageEvent, MessageStatus } from '@app/contracts';
 import { mapTwilioStatus, parseWhatsAppStatuses } from '@app/connectors';
 
 /** The statuses a receipt can move a message to; earlier ones (queued, sending) tell us nothing new. */
@@ -70,7 +70,15 @@ export function inOrder<T extends { at: string }>(receipts: T[]): T[] {
 
 /** The history entry an applied receipt adds to its message. */
 export function receiptEvent(receipt: Receipt): MessageEvent {
-  if (receipt.error)
-    return { status: receipt.status, at: receipt.at, code: receipt.error.code, detail: `receipt: ${receipt.error.message}` };
+  if (receipt.error) {
+    const { code, message } = receipt.error;
+    return {
+      status: receipt.status,
+      at: receipt.at,
+      code,
+      detail: `receipt: ${message}`,
+      provider: boundedProviderOutcome({ code, message }),
+    };
+  }
   return { status: receipt.status, at: receipt.at, detail: `receipt: the provider reports the message ${receipt.status}` };
 }

@@ -18,7 +18,14 @@ import {
   ValidateNested,
   ValidationOptions,
 } from 'class-validator';
-import { CONNECTOR_TYPES, MESSAGE_STATUSES, MessageStatus, TEMPLATE_NAME_PATTERN } from '@app/contracts';
+import {
+  CONNECTOR_TYPES,
+  MESSAGE_STATUSES,
+  MessageStatus,
+  PROVIDER_CODE_MAX_LENGTH,
+  PROVIDER_MESSAGE_MAX_LENGTH,
+  TEMPLATE_NAME_PATTERN,
+} from '@app/contracts';
 
 /** A flat object of string values: at most 50 keys of ≤ 40 characters, values ≤ 500 characters (Stripe's limits). */
 function IsStringMap(options?: ValidationOptions): PropertyDecorator {
@@ -203,12 +210,32 @@ export class MessageDto {
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) deliveredAt: string | null;
 }
 
+class ProviderOutcomeDto {
+  @ApiPropertyOptional({
+    type: 'integer',
+    minimum: 100,
+    maximum: 599,
+    description: "The HTTP status of the provider's answer; absent when it did not answer, or for SMTP",
+  })
+  httpStatus?: number;
+  @ApiPropertyOptional({ maxLength: PROVIDER_CODE_MAX_LENGTH, description: "The provider's own error code", example: '21211' })
+  code?: string;
+  @ApiPropertyOptional({
+    maxLength: PROVIDER_MESSAGE_MAX_LENGTH,
+    description: "The provider's own description (never a full body or a credential)",
+    example: "The 'To' number +15005550001 is not a valid phone number.",
+  })
+  message?: string;
+}
+
 export class MessageEventDto {
   @ApiProperty({ enum: MESSAGE_STATUSES }) status: MessageStatus;
   @ApiProperty({ format: 'date-time' }) at: string;
   @ApiPropertyOptional() detail?: string;
   @ApiPropertyOptional({ description: "The provider's code, when the event records a provider answer" }) code?: string;
-  @ApiPropertyOptional({ type: 'integer' }) attempt?: number;
+  @ApiPropertyOptional({ type: 'integer', description: 'Which send attempt the event records' }) attempt?: number;
+  @ApiPropertyOptional({ type: ProviderOutcomeDto, description: 'What the provider answered to this attempt, or said in this receipt' })
+  provider?: ProviderOutcomeDto;
 }
 
 export class MessageWithEventsDto extends MessageDto {

@@ -149,6 +149,16 @@ export class ConnectorDto {
   @ApiProperty({ enum: CONNECTOR_TYPES }) type: ConnectorType;
   @ApiProperty() name: string;
   @ApiProperty({ type: 'object', additionalProperties: true }) config: Record<string, unknown>;
+  @ApiProperty({
+    type: String,
+    format: 'uri',
+    nullable: true,
+    readOnly: true,
+    description:
+      "Paste this into the provider's console (Twilio's status callback, Meta's webhook callback URL) so delivery receipts reach the connector. Built from PUBLIC_URL; null when PUBLIC_URL is not set or the channel sends no receipts (telegram, smtp).",
+    example: 'https://api.example.com/api/v1/callbacks/twilio/0b8a5c1e-2f4d-4c3b-9a7e-6d5f4e3c2b1a',
+  })
+  callbackUrl: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }

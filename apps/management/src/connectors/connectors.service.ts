@@ -1,18 +1,20 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { ChangeChannel, ConnectorType, ConnectorView, DomainError, ErrorCode, FieldError } from '@app/contracts';
-import { ConnectorLoader, ConnectorRegistry, ProviderError, validateSettings } from '@app/connectors';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { callbackUrlFor, ConnectorLoader, ConnectorRegistry, ProviderError, validateSettings } from '@app/connectors';
 import { SecretBox } from '@app/crypto';
 import { ConnectorEntity } from '@app/database';
 import { ChangeFeed } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
 
-function toView(c: ConnectorEntity): ConnectorView {
+function toView(c: ConnectorEntity, publicUrl: string | undefined): ConnectorView {
   return {
     id: c.id,
     type: c.type,
     name: c.name,
     config: c.config,
+    callbackUrl: callbackUrlFor(c.type, c.id, publicUrl),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
   };
@@ -24,6 +26,7 @@ export class ConnectorsService {
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectsService,
     private readonly registry: ConnectorRegistry,
     private readonly box: SecretBox,
@@ -54,17 +57,17 @@ export class ConnectorsService {
     );
     // The dispatcher caches each project's connectors: a new one must be visible to the next send.
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
-    return toView(row);
+    return this.view(row);
   }
 
   async list(userId: string, projectId: string): Promise<{ data: ConnectorView[] }> {
     await this.projects.requireOwned(userId, projectId);
     const rows = await this.connectors.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return { data: rows.map(toView) };
+    return { data: rows.map((row) => this.view(row)) };
   }
 
   async get(userId: string, projectId: string, connectorId: string): Promise<ConnectorView> {
-    return toView(await this.requireConnector(userId, projectId, connectorId));
+    return this.view(await this.requireConnector(userId, projectId, connectorId));
   }
 
   /** Credentials are replaced whole (they are write-only, so there is nothing to merge with). */
@@ -86,7 +89,7 @@ export class ConnectorsService {
     }
     const saved = await this.connectors.save(row);
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
-    return toView(saved);
+    return this.view(saved);
   }
 
   async delete(userId: string, projectId: string, connectorId: string): Promise<{ deleted: true }> {
@@ -111,6 +114,10 @@ export class ConnectorsService {
       }
       throw err;
     }
+  }
+
+  private view(row: ConnectorEntity): ConnectorView {
+    return toView(row, this.config.publicUrl);
   }
 
   private async requireConnector(userId: string, projectId: string, connectorId: string): Promise<ConnectorEntity> {

@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { AttemptOutcome, DomainError, ErrorCode, SendJobData } from '@app/contracts';
+import { AttemptOutcome, DomainError, ErrorCode, ProviderOutcome, SendJobData } from '@app/contracts';
 import { ConnectorLoader, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
 import { ConnectorThrottle } from './connector-throttle';
 import { OutcomeReporter } from './outcome-reporter';
@@ -17,10 +17,15 @@ interface Failure {
   code: string;
   message: string;
   retryAfterMs?: number;
+  /** Set when the provider was called: what it answered, for the message's history. */
+  provider?: ProviderOutcome;
 }
 
 function classify(err: unknown): Failure {
-  if (err instanceof ProviderError) return { kind: err.kind, code: err.code, message: err.message, retryAfterMs: err.retryAfterMs };
+  if (err instanceof ProviderError) {
+    const provider = { httpStatus: err.httpStatus, code: err.code, message: err.message };
+    return { kind: err.kind, code: err.code, message: err.message, retryAfterMs: err.retryAfterMs, provider };
+  }
   if (err instanceof DomainError && err.code === ErrorCode.NotFound) {
     return { kind: 'permanent', code: 'connector_deleted', message: 'the connector was deleted before the message was sent' };
   }
@@ -74,9 +79,10 @@ export class SendProcessor {
       if (err instanceof DelayedError) throw err;
       const failure = classify(err);
       const error = { code: failure.code, message: failure.message };
+      const provider = failure.provider ? { provider: failure.provider } : {};
       const lastAttempt = job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
       if (failure.kind === 'permanent' || lastAttempt) {
-        outcome = { ...base, finishedAt: new Date().toISOString(), result: 'failed', error };
+        outcome = { ...base, finishedAt: new Date().toISOString(), result: 'failed', error, ...provider };
         this.metrics.failed(connectorType);
       } else {
         const delayMs =
@@ -87,7 +93,7 @@ export class SendProcessor {
           await this.throttle.pause(entity.id, failure.retryAfterMs).catch(() => undefined);
         }
         await this.reporter
-          .report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, retryInMs: delayMs })
+          .report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, ...provider, retryInMs: delayMs })
           .catch(() => undefined);
         throw new RetryLater(delayMs, `${failure.code}: ${failure.message}`);
       }

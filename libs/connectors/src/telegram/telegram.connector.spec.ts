@@ -128,7 +128,7 @@ describe('TelegramConnector against the Bot API fake', () => {
 });
 
 describe("classifyTelegramFailure, fed with the fake's real answers", () => {
-  type Expected = Partial<Pick<ProviderError, 'kind' | 'code' | 'message' | 'retryAfterMs'>>;
+  type Expected = Partial<Pick<ProviderError, 'kind' | 'code' | 'message' | 'retryAfterMs' | 'httpStatus'>>;
   interface Row {
     title: string;
     arrange?: (fake: TelegramFake) => void;
@@ -136,7 +136,8 @@ describe("classifyTelegramFailure, fed with the fake's real answers", () => {
     params?: Record<string, unknown>;
     expected: Expected;
   }
-  const permanent = (code: string, message: string): Expected => ({ kind: 'permanent', code, message });
+  // The Bot API answers with the HTTP status its error_code names.
+  const permanent = (code: string, message: string): Expected => ({ kind: 'permanent', code, message, httpStatus: Number(code) });
   const rows: Row[] = [
     { title: 'unknown token', path: () => '/bot1:nope/sendMessage', expected: permanent('401', 'Unauthorized') },
     { title: 'unknown method', path: (t) => `/bot${t}/sendTelepathy`, expected: permanent('404', 'Not Found') },
@@ -196,13 +197,11 @@ describe("classifyTelegramFailure, fed with the fake's real answers", () => {
     expect(classifyTelegramFailure(failure)).toMatchObject(expected);
   });
 
-  it('reports a timeout without quoting the request', () => {
+  it('reports a timeout without quoting the request, and without an HTTP status', () => {
     const timeout = new DOMException('The operation was aborted due to timeout', 'TimeoutError');
-    expect(classifyTelegramFailure({ error: timeout })).toMatchObject({
-      kind: 'retryable',
-      code: 'timeout',
-      message: 'Telegram did not answer in time',
-    });
+    const error = classifyTelegramFailure({ error: timeout });
+    expect(error).toMatchObject({ kind: 'retryable', code: 'timeout', message: 'Telegram did not answer in time' });
+    expect(error.httpStatus).toBeUndefined();
   });
 });
 

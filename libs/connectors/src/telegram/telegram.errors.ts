@@ -20,6 +20,11 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
  * description or fixed text, never from the request URL, because the URL carries the bot token.
  */
 export function classifyTelegramFailure(failure: TelegramFailure): ProviderError {
+  const error = classify(failure);
+  return 'status' in failure ? error.withHttpStatus(failure.status) : error;
+}
+
+function classify(failure: TelegramFailure): ProviderError {
   if ('error' in failure) return unreachable('Telegram', failure.error);
 
   const body = parseErrorBody(failure.body);

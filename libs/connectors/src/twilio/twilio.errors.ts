@@ -30,6 +30,11 @@ const DEFAULT_RETRY_AFTER_MS = 1_000;
  * carries the credentials.
  */
 export function classifyTwilioFailure(failure: TwilioFailure): ProviderError {
+  const error = classify(failure);
+  return 'status' in failure ? error.withHttpStatus(failure.status) : error;
+}
+
+function classify(failure: TwilioFailure): ProviderError {
   if ('error' in failure) return unreachable('Twilio', failure.error);
 
   const body = parseErrorBody(failure.body);

@@ -35,6 +35,11 @@ export const WHATSAPP_REENGAGEMENT_CODE = 131047;
  * text or fixed text, never from the request, because the request carries the access token.
  */
 export function classifyWhatsAppFailure(failure: WhatsAppFailure): ProviderError {
+  const error = classify(failure);
+  return 'status' in failure ? error.withHttpStatus(failure.status) : error;
+}
+
+function classify(failure: WhatsAppFailure): ProviderError {
   if ('error' in failure) return unreachable('WhatsApp', failure.error);
 
   const graph = parseGraphError(failure.body)?.error;
