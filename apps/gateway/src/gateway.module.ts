@@ -8,6 +8,7 @@ import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { AuthController } from './auth/auth.controller';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { JwtGuard } from './auth/jwt.guard';
+import { KeyUsage } from './auth/key-usage';
 import { MessageAuthGuard } from './auth/message-auth.guard';
 import { ProjectAccess } from './auth/project-access';
 import { GatewayMetrics } from './health/gateway.metrics';
@@ -48,6 +49,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     JwtGuard,
     MessageAuthGuard,
     ApiKeyVerifier,
+    KeyUsage,
     ProjectAccess,
     GatewayMetrics,
     SendQueues,

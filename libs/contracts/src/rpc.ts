@@ -23,6 +23,9 @@ export interface ProjectView {
 export const PUBLIC_KEY_DAILY_LIMIT_DEFAULT = 1000;
 export const PUBLIC_KEY_DAILY_LIMIT_MAX = 1_000_000;
 
+/** API.md: a key's lastUsedAt moves at most once a minute (gated in the gateways, checked again in management). */
+export const API_KEY_LAST_USED_RESOLUTION_MS = 60_000;
+
 export interface ApiKeyView {
   id: string;
   name: string;
@@ -31,6 +34,7 @@ export interface ApiKeyView {
   allowedOrigins: string[] | null;
   /** Public keys: messages per UTC day; null for secret keys (no cap). */
   dailyLimit: number | null;
+  /** When the key last authenticated a request, to the minute. */
   lastUsedAt: string | null;
   createdAt: string;
   revokedAt: string | null;

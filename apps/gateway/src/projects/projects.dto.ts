@@ -103,7 +103,13 @@ export class ApiKeyDto {
   @ApiProperty({ type: [String], nullable: true }) allowedOrigins: string[] | null;
   @ApiProperty({ type: 'integer', nullable: true, description: 'Public keys: messages per UTC day; null for secret keys' }) dailyLimit:
     number | null;
-  @ApiProperty({ type: String, format: 'date-time', nullable: true }) lastUsedAt: string | null;
+  @ApiProperty({
+    type: String,
+    format: 'date-time',
+    nullable: true,
+    description: 'When the key last authenticated a request, to the minute (updated at most once a minute); null if never',
+  })
+  lastUsedAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ type: String, format: 'date-time', nullable: true }) revokedAt: string | null;
 }

@@ -103,6 +103,22 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     await this.redis.giveBackDaily(claim.counter);
   }
 
+  /**
+   * For each bucket, whether this call is the first in `windowMs` across every gateway (SET NX PX,
+   * one pipelined round trip): the gate for work that should happen at most once a window.
+   */
+  async firstInWindow(buckets: string[], windowMs: number): Promise<boolean[]> {
+    if (buckets.length === 0) return [];
+    const pipeline = this.redis.pipeline();
+    for (const bucket of buckets) pipeline.set(`${this.prefix}once:${bucket}`, '1', 'PX', windowMs, 'NX');
+    const results = (await pipeline.exec()) ?? [];
+    return buckets.map((_, i) => {
+      const [err, reply] = results[i] ?? [new Error('no reply'), null];
+      if (err) throw err;
+      return reply === 'OK';
+    });
+  }
+
   async onApplicationShutdown(): Promise<void> {
     await this.redis.quit().catch(() => undefined);
   }

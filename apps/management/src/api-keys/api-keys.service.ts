@@ -1,6 +1,14 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
-import { ApiKeyView, ChangeChannel, DomainError, ErrorCode, PUBLIC_KEY_DAILY_LIMIT_DEFAULT, VerifiedApiKey } from '@app/contracts';
+import {
+  API_KEY_LAST_USED_RESOLUTION_MS,
+  ApiKeyView,
+  ChangeChannel,
+  DomainError,
+  ErrorCode,
+  PUBLIC_KEY_DAILY_LIMIT_DEFAULT,
+  VerifiedApiKey,
+} from '@app/contracts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashSecret, verifySecret } from '@app/crypto';
 import { ApiKeyEntity } from '@app/database';
 import { ChangeFeed } from '@app/transport';
@@ -115,11 +123,12 @@ export class ApiKeysService {
     };
   }
 
-  /** lastUsedAt is batched by the gateways and only ever moves forward. */
+  /** lastUsedAt is gated and batched by the gateways; here too it moves only forward, and at most once a minute. */
   async touch(keyIds: string[], at: string): Promise<{ touched: number }> {
     if (keyIds.length === 0) return { touched: 0 };
     const when = new Date(at);
-    const result = await this.keys.update({ id: In(keyIds), lastUsedAt: Or(IsNull(), LessThan(when)) }, { lastUsedAt: when });
+    const due = new Date(when.getTime() - API_KEY_LAST_USED_RESOLUTION_MS);
+    const result = await this.keys.update({ id: In(keyIds), lastUsedAt: Or(IsNull(), LessThan(due)) }, { lastUsedAt: when });
     return { touched: result.affected ?? 0 };
   }
 
