@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { ConnectorRegistry } from '@app/connectors';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { TransportModule } from '@app/transport';
+import { TransportModule, WebhookDeliveryQueue } from '@app/transport';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth/auth.controller';
@@ -18,6 +18,7 @@ import { ProjectsService } from './projects/projects.service';
 import { TemplatesController } from './templates/templates.controller';
 import { TemplatesService } from './templates/templates.service';
 import { WebhooksController } from './webhooks/webhooks.controller';
+import { WebhookDeliveriesService } from './webhooks/webhook-deliveries.service';
 import { WebhooksService } from './webhooks/webhooks.service';
 
 @Module({
@@ -39,6 +40,8 @@ import { WebhooksService } from './webhooks/webhooks.service';
     ConnectorsService,
     TemplatesService,
     WebhooksService,
+    WebhookDeliveriesService,
+    WebhookDeliveryQueue,
     secretBoxProvider,
     ConnectorRegistry,
     ConnectorLoader,

@@ -1,11 +1,12 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessageView, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
+import { MessageView, WebhookDeliveryEventType, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
 import { MESSAGE_VIEW_COLUMNS, MessageViewRow, toMessageView } from '@app/database';
 
 export interface EndpointForDelivery {
   url: string;
-  secretSealed: string;
+  /** The current secret, then the rotated-out one while it is still honoured (24 h after a rotation). */
+  secretsSealed: string[];
   disabledReason: string | null;
   disabled: boolean;
 }
@@ -14,9 +15,11 @@ export interface EndpointForDelivery {
 export interface DeliveryRef {
   projectId: string;
   endpointId: string;
-  messageId: string;
-  type: WebhookEventType;
+  messageId: string | null;
+  type: WebhookDeliveryEventType;
   webhookId: string;
+  /** 0 for the event's first delivery, n for its nth replay. */
+  replay?: number;
 }
 
 export interface AttemptRecord {
@@ -57,14 +60,22 @@ export class WebhookRepository {
   }
 
   async endpoint(projectId: string, endpointId: string): Promise<EndpointForDelivery | null> {
-    const rows: Array<{ url: string; secret_sealed: string; disabled_at: Date | null; disabled_reason: string | null }> =
-      await this.dataSource.query(
-        `SELECT url, secret_sealed, disabled_at, disabled_reason FROM webhook_endpoints WHERE project_id = $1 AND id = $2`,
-        [projectId, endpointId],
-      );
+    const rows: Array<{
+      url: string;
+      secret_sealed: string;
+      previous_secret_sealed: string | null;
+      disabled_at: Date | null;
+      disabled_reason: string | null;
+    }> = await this.dataSource.query(
+      `SELECT url, secret_sealed, disabled_at, disabled_reason,
+         CASE WHEN previous_secret_expires_at > now() THEN previous_secret_sealed END AS previous_secret_sealed
+       FROM webhook_endpoints WHERE project_id = $1 AND id = $2`,
+      [projectId, endpointId],
+    );
     if (rows.length === 0) return null;
     const r = rows[0];
-    return { url: r.url, secretSealed: r.secret_sealed, disabled: r.disabled_at !== null, disabledReason: r.disabled_reason };
+    const secretsSealed = r.previous_secret_sealed ? [r.secret_sealed, r.previous_secret_sealed] : [r.secret_sealed];
+    return { url: r.url, secretsSealed, disabled: r.disabled_at !== null, disabledReason: r.disabled_reason };
   }
 
   /** Attempt 1 of each delivery as `pending`, in one statement; a fan-out that runs twice adds nothing. */
@@ -96,8 +107,8 @@ export class WebhookRepository {
     try {
       await this.dataSource.query(
         `INSERT INTO webhook_deliveries (endpoint_id, project_id, message_id, event_type, webhook_id, payload, attempt, status,
-           response_status, duration_ms, error, next_attempt_at, created_at)
-         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13)
+           response_status, duration_ms, error, next_attempt_at, created_at, replay)
+         VALUES ($1, $2, $3, $4, $5, $6::jsonb, $7, $8, $9, $10, $11, $12, $13, $14)
          ON CONFLICT ON CONSTRAINT webhook_deliveries_attempt DO UPDATE SET
            payload = EXCLUDED.payload, status = EXCLUDED.status, response_status = EXCLUDED.response_status,
            duration_ms = EXCLUDED.duration_ms, error = EXCLUDED.error, next_attempt_at = EXCLUDED.next_attempt_at,
@@ -116,6 +127,7 @@ export class WebhookRepository {
           a.error,
           a.nextAttemptAt?.toISOString() ?? null,
           a.at.toISOString(),
+          ref.replay ?? 0,
         ],
       );
     } catch (err) {

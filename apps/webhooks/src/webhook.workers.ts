@@ -1,11 +1,10 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { Worker } from 'bullmq';
-import { STATUS_EVENTS_QUEUE, StatusEventData } from '@app/contracts';
+import { STATUS_EVENTS_QUEUE, StatusEventData, WEBHOOK_DELIVERIES_QUEUE, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { bullConnection, bullPrefix } from '@app/transport';
 import { DeliveryProcessor, RetryDelivery } from './delivery/delivery.processor';
 import { retryDelayMs } from './delivery/delivery-policy';
-import { WEBHOOK_DELIVERIES_QUEUE, WebhookDeliveryJobData } from './delivery/delivery-queue';
 import { DELIVERY_TIMEOUT_MS } from './delivery/webhook-sender';
 import { StatusEventProcessor } from './events/status-event.processor';
 

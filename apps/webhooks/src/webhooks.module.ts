@@ -3,9 +3,8 @@ import { ConfigModule } from '@app/config';
 import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { ChangeFeed } from '@app/transport';
+import { ChangeFeed, WebhookDeliveryQueue } from '@app/transport';
 import { DeliveryProcessor } from './delivery/delivery.processor';
-import { DeliveryQueue } from './delivery/delivery-queue';
 import { DeliveryRetention } from './delivery/delivery-retention';
 import { WebhookSender } from './delivery/webhook-sender';
 import { WebhookSigner } from './delivery/webhook-signer';
@@ -22,7 +21,7 @@ import { WebhookWorkers } from './webhook.workers';
     WebhookRepository,
     WebhookSigner,
     WebhookSender,
-    DeliveryQueue,
+    WebhookDeliveryQueue,
     StatusEventProcessor,
     DeliveryProcessor,
     WebhookWorkers,

@@ -54,3 +54,43 @@ export interface StatusEventData {
   /** When the status changed (ISO-8601). */
   at: string;
 }
+
+/** Sent on request from the dashboard (POST …/webhooks/:wid/test); never subscribed to, never about a message. */
+export const WEBHOOK_TEST_EVENT = 'webhook.test' as const;
+/** What a delivery can carry: a status event, or the test event. */
+export type WebhookDeliveryEventType = WebhookEventType | typeof WEBHOOK_TEST_EVENT;
+
+/** API.md's retry schedule for customer webhooks (about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h): 8 attempts over about 42 hours. */
+export const WEBHOOK_RETRY_SCHEDULE_MS = [
+  5_000,
+  5 * 60_000,
+  30 * 60_000,
+  2 * 3_600_000,
+  5 * 3_600_000,
+  10 * 3_600_000,
+  24 * 3_600_000,
+] as const;
+export const WEBHOOK_MAX_ATTEMPTS = WEBHOOK_RETRY_SCHEDULE_MS.length + 1;
+
+/**
+ * One job per endpoint and delivery; each run of it is one attempt. Fanned out by the webhooks app,
+ * and queued by management for a test event or a replay; consumed by the webhooks app.
+ */
+export const WEBHOOK_DELIVERIES_QUEUE = 'webhooks.deliveries' as const;
+export const WEBHOOK_DELIVERY_JOB = 'deliver' as const;
+/** The backoff type whose delays the delivery worker computes (the retry schedule). */
+export const WEBHOOK_BACKOFF = 'webhook' as const;
+
+export interface WebhookDeliveryJobData {
+  projectId: string;
+  endpointId: string;
+  /** Null for the test event. */
+  messageId: string | null;
+  type: WebhookDeliveryEventType;
+  /** `msg_…`: the webhook-id header, the same on every attempt, and on a replay of the event. */
+  webhookId: string;
+  /** 0 for the first delivery of the event to the endpoint; n for its nth replay. */
+  replay?: number;
+  /** The exact bytes every attempt sends (jsonb would not keep them: it reorders keys). */
+  body: string;
+}

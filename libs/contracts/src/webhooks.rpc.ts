@@ -1,4 +1,4 @@
-import type { WebhookEventType } from './queues';
+import type { WebhookDeliveryEventType, WebhookEventType } from './queues';
 import type { AppName, InProject } from './rpc-owners';
 
 /** A customer's webhook endpoint; the signing secret is never part of it (shown once, at creation). */
@@ -10,6 +10,8 @@ export interface WebhookEndpointView {
   enabled: boolean;
   disabledAt: string | null;
   disabledReason: string | null;
+  /** Until when deliveries are also signed with the secret the last rotation replaced; null when none is. */
+  previousSecretExpiresAt: string | null;
   createdAt: string;
   updatedAt: string;
 }
@@ -26,10 +28,13 @@ export type WebhookDeliveryStatus = (typeof WEBHOOK_DELIVERY_STATUSES)[number];
 /** One delivery attempt of one event to one endpoint. */
 export interface WebhookDeliveryView {
   id: string;
-  /** The `webhook-id` header: the same on every attempt of the event. */
+  /** The `webhook-id` header: the same on every attempt of the event, and on its replays. */
   webhookId: string;
-  messageId: string;
-  eventType: WebhookEventType;
+  /** Null for the test event. */
+  messageId: string | null;
+  eventType: WebhookDeliveryEventType;
+  /** 0 for the event's first delivery; n for its nth replay. */
+  replay: number;
   attempt: number;
   status: WebhookDeliveryStatus;
   /** The endpoint's HTTP status; null when it did not answer (timeout, refused connection). */
@@ -59,7 +64,19 @@ export interface WebhookRpc {
   'webhooks.delete': { payload: InProject<{ webhookId: string }>; reply: { deleted: true } };
   /** Newest first, keyset-paginated like messages. */
   'webhooks.deliveries': { payload: InProject<{ webhookId: string; limit: number; cursor?: string }>; reply: WebhookDeliveryPage };
+  /** A new secret, shown once; the old one keeps signing too (a second signature) for WEBHOOK_SECRET_OVERLAP_MS. */
+  'webhooks.rotateSecret': {
+    payload: InProject<{ webhookId: string }>;
+    reply: { secret: string; previousSecretExpiresAt: string };
+  };
+  /** Queues a `webhook.test` event for the endpoint now; replies with its pending delivery. */
+  'webhooks.test': { payload: InProject<{ webhookId: string }>; reply: WebhookDeliveryView };
+  /** Queues the payload of a logged delivery again (same webhook-id, fresh timestamp and signature). */
+  'webhooks.replay': { payload: InProject<{ webhookId: string; deliveryId: string }>; reply: WebhookDeliveryView };
 }
+
+/** How long a rotated-out webhook secret still signs deliveries (API.md: 24 h). */
+export const WEBHOOK_SECRET_OVERLAP_MS = 24 * 3_600_000;
 
 export const WEBHOOK_RPC_OWNERS: Record<keyof WebhookRpc, AppName> = {
   'webhooks.create': 'management',
@@ -68,4 +85,7 @@ export const WEBHOOK_RPC_OWNERS: Record<keyof WebhookRpc, AppName> = {
   'webhooks.update': 'management',
   'webhooks.delete': 'management',
   'webhooks.deliveries': 'management',
+  'webhooks.rotateSecret': 'management',
+  'webhooks.test': 'management',
+  'webhooks.replay': 'management',
 };

@@ -18,6 +18,7 @@ import { Webhooks1764403200000 } from './migrations/1764403200000-Webhooks';
 import { ApiKeyDailyLimit1764489600000 } from './migrations/1764489600000-ApiKeyDailyLimit';
 import { MessageIdempotencyKey1764576000000 } from './migrations/1764576000000-MessageIdempotencyKey';
 import { WebhookDeliveryRetention1764662400000 } from './migrations/1764662400000-WebhookDeliveryRetention';
+import { WebhookRotationAndReplays1764835200000 } from './migrations/1764835200000-WebhookRotationAndReplays';
 
 export const ENTITIES = [
   UserEntity,
@@ -41,6 +42,7 @@ export const MIGRATIONS = [
   ApiKeyDailyLimit1764489600000,
   MessageIdempotencyKey1764576000000,
   WebhookDeliveryRetention1764662400000,
+  WebhookRotationAndReplays1764835200000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {

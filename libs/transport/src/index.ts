@@ -8,3 +8,4 @@ export * from './rpc.decorator';
 export * from './microservice.bootstrap';
 export * from './send-queues';
 export * from './outbound-address';
+export * from './webhook-delivery-queue';

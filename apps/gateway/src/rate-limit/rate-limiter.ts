@@ -86,9 +86,10 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
     await this.redis.connect().catch(() => undefined);
   }
 
-  async hit(bucket: string, limit: number): Promise<RateLimitState> {
+  /** `windowMs`: the API's limits are per second; a few routes count over longer windows. */
+  async hit(bucket: string, limit: number, windowMs = RATE_LIMIT_WINDOW_MS): Promise<RateLimitState> {
     const member = `${this.memberTag}${(this.sequence++).toString(36)}`;
-    const [allowed, remaining, resetMs] = await this.redis.rateLimitHit(this.prefix + bucket, limit, RATE_LIMIT_WINDOW_MS, member);
+    const [allowed, remaining, resetMs] = await this.redis.rateLimitHit(this.prefix + bucket, limit, windowMs, member);
     return { allowed: allowed === 1, remaining, resetMs };
   }
 

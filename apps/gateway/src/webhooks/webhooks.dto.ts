@@ -15,7 +15,14 @@ import {
   MaxLength,
   Min,
 } from 'class-validator';
-import { WEBHOOK_DELIVERY_STATUSES, WEBHOOK_EVENT_TYPES, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
+import {
+  WEBHOOK_DELIVERY_STATUSES,
+  WEBHOOK_EVENT_TYPES,
+  WEBHOOK_TEST_EVENT,
+  WebhookDeliveryEventType,
+  WebhookDeliveryStatus,
+  WebhookEventType,
+} from '@app/contracts';
 
 const URL_RULE = { require_tld: false, require_protocol: true, protocols: ['http', 'https'] };
 const URL_DESCRIPTION =
@@ -69,6 +76,13 @@ export class WebhookDto {
   enabled: boolean;
   @ApiProperty({ format: 'date-time', type: String, nullable: true }) disabledAt: string | null;
   @ApiProperty({ type: String, nullable: true, example: 'the endpoint answered 410 Gone' }) disabledReason: string | null;
+  @ApiProperty({
+    format: 'date-time',
+    type: String,
+    nullable: true,
+    description: 'After a secret rotation: until when deliveries also carry a signature by the previous secret; null otherwise',
+  })
+  previousSecretExpiresAt: string | null;
   @ApiProperty({ format: 'date-time' }) createdAt: string;
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
@@ -99,13 +113,15 @@ export class ListWebhookDeliveriesQueryDto {
 export class WebhookDeliveryDto {
   @ApiProperty({ format: 'uuid' }) id: string;
   @ApiProperty({
-    description: 'The webhook-id header: the same on every attempt of one event',
+    description: 'The webhook-id header: the same on every attempt of one event, and on its replays',
     example: 'msg_2b1f0c4e9d7a4f3b8c6e5d4a3b2c1d0e',
   })
   webhookId: string;
-  @ApiProperty({ format: 'uuid' }) messageId: string;
-  @ApiProperty({ enum: WEBHOOK_EVENT_TYPES }) eventType: WebhookEventType;
-  @ApiProperty({ type: 'integer', minimum: 1 }) attempt: number;
+  @ApiProperty({ format: 'uuid', type: String, nullable: true, description: 'The message the event is about; null for webhook.test' })
+  messageId: string | null;
+  @ApiProperty({ enum: [...WEBHOOK_EVENT_TYPES, WEBHOOK_TEST_EVENT] }) eventType: WebhookDeliveryEventType;
+  @ApiProperty({ type: 'integer', minimum: 0, description: "0 for the event's first delivery; n for its nth replay" }) replay: number;
+  @ApiProperty({ type: 'integer', minimum: 1, description: 'Attempt number within this delivery (or replay)' }) attempt: number;
   @ApiProperty({
     enum: WEBHOOK_DELIVERY_STATUSES,
     description:
@@ -116,8 +132,22 @@ export class WebhookDeliveryDto {
     number | null;
   @ApiProperty({ type: 'integer', nullable: true }) durationMs: number | null;
   @ApiProperty({ type: String, nullable: true, example: 'no answer within 15 s' }) error: string | null;
-  @ApiProperty({ format: 'date-time', type: String, nullable: true }) nextAttemptAt: string | null;
+  @ApiProperty({ format: 'date-time', type: String, nullable: true, description: 'While retrying: when the next attempt is due' })
+  nextAttemptAt: string | null;
   @ApiProperty({ format: 'date-time', description: 'When the attempt was made' }) createdAt: string;
+}
+
+export class RotatedWebhookSecretDto {
+  @ApiProperty({
+    description: 'The new signing secret: shown only in this response; store it now',
+    example: 'whsec_MfKQ9r8GKYqrTwjUPD8ILPZIo2LaLaSw',
+  })
+  secret: string;
+  @ApiProperty({
+    format: 'date-time',
+    description: 'Until then deliveries carry two signatures (`v1,<new> v1,<old>`), so receivers holding either secret verify them',
+  })
+  previousSecretExpiresAt: string;
 }
 
 export class WebhookDeliveryPageDto {

@@ -2,11 +2,15 @@ import { Controller } from '@nestjs/common';
 import { Payload } from '@nestjs/microservices';
 import { RpcPayload, RpcReply } from '@app/contracts';
 import { Rpc } from '@app/transport';
+import { WebhookDeliveriesService } from './webhook-deliveries.service';
 import { WebhooksService } from './webhooks.service';
 
 @Controller()
 export class WebhooksController {
-  constructor(private readonly webhooks: WebhooksService) {}
+  constructor(
+    private readonly webhooks: WebhooksService,
+    private readonly deliveryLog: WebhookDeliveriesService,
+  ) {}
 
   @Rpc('webhooks.create')
   create(@Payload() p: RpcPayload<'webhooks.create'>): Promise<RpcReply<'webhooks.create'>> {
@@ -35,6 +39,21 @@ export class WebhooksController {
 
   @Rpc('webhooks.deliveries')
   deliveries(@Payload() p: RpcPayload<'webhooks.deliveries'>): Promise<RpcReply<'webhooks.deliveries'>> {
-    return this.webhooks.listDeliveries(p.userId, p.projectId, p.webhookId, p);
+    return this.deliveryLog.list(p.userId, p.projectId, p.webhookId, p);
+  }
+
+  @Rpc('webhooks.rotateSecret')
+  rotateSecret(@Payload() p: RpcPayload<'webhooks.rotateSecret'>): Promise<RpcReply<'webhooks.rotateSecret'>> {
+    return this.webhooks.rotateSecret(p.userId, p.projectId, p.webhookId);
+  }
+
+  @Rpc('webhooks.test')
+  test(@Payload() p: RpcPayload<'webhooks.test'>): Promise<RpcReply<'webhooks.test'>> {
+    return this.deliveryLog.sendTest(p.userId, p.projectId, p.webhookId);
+  }
+
+  @Rpc('webhooks.replay')
+  replay(@Payload() p: RpcPayload<'webhooks.replay'>): Promise<RpcReply<'webhooks.replay'>> {
+    return this.deliveryLog.replay(p.userId, p.projectId, p.webhookId, p.deliveryId);
   }
 }

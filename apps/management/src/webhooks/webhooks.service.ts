@@ -5,14 +5,13 @@ import {
   CreatedWebhookEndpoint,
   DomainError,
   WEBHOOK_EVENT_TYPES,
-  WebhookDeliveryPage,
-  WebhookDeliveryView,
+  WEBHOOK_SECRET_OVERLAP_MS,
   WebhookEndpointView,
   WebhookEventType,
 } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { generateWebhookSecret, SecretBox } from '@app/crypto';
-import { decodePageCursor, encodePageCursor, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/database';
+import { WebhookEndpointEntity } from '@app/database';
 import { ChangeFeed, OutboundAddressRefused, resolveOutbound } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
 
@@ -27,24 +26,10 @@ function toView(e: WebhookEndpointEntity): WebhookEndpointView {
     enabled: e.disabledAt === null,
     disabledAt: e.disabledAt?.toISOString() ?? null,
     disabledReason: e.disabledReason,
+    previousSecretExpiresAt:
+      e.previousSecretExpiresAt && e.previousSecretExpiresAt > new Date() ? e.previousSecretExpiresAt.toISOString() : null,
     createdAt: e.createdAt.toISOString(),
     updatedAt: e.updatedAt.toISOString(),
-  };
-}
-
-function toDeliveryView(d: WebhookDeliveryEntity): WebhookDeliveryView {
-  return {
-    id: d.id,
-    webhookId: d.webhookId,
-    messageId: d.messageId,
-    eventType: d.eventType,
-    attempt: d.attempt,
-    status: d.status,
-    responseStatus: d.responseStatus,
-    durationMs: d.durationMs,
-    error: d.error,
-    nextAttemptAt: d.nextAttemptAt?.toISOString() ?? null,
-    createdAt: d.createdAt.toISOString(),
   };
 }
 
@@ -64,7 +49,6 @@ function checkEvents(events: readonly string[]): WebhookEventType[] {
 @Injectable()
 export class WebhooksService {
   private readonly endpoints: Repository<WebhookEndpointEntity>;
-  private readonly deliveries: Repository<WebhookDeliveryEntity>;
 
   constructor(
     @Inject(DataSource) dataSource: DataSource,
@@ -74,7 +58,6 @@ export class WebhooksService {
     private readonly changes: ChangeFeed,
   ) {
     this.endpoints = dataSource.getRepository(WebhookEndpointEntity);
-    this.deliveries = dataSource.getRepository(WebhookDeliveryEntity);
   }
 
   async create(userId: string, projectId: string, input: { url: string; events: readonly string[] }): Promise<CreatedWebhookEndpoint> {
@@ -93,6 +76,8 @@ export class WebhooksService {
         secretSealed: this.box.seal(secret),
         disabledAt: null,
         disabledReason: null,
+        previousSecretSealed: null,
+        previousSecretExpiresAt: null,
       }),
     );
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
@@ -141,31 +126,27 @@ export class WebhooksService {
     return { deleted: true };
   }
 
-  /** Every attempt, newest first, keyset-paginated on (created_at, id) like messages. */
-  async listDeliveries(
-    userId: string,
-    projectId: string,
-    webhookId: string,
-    page: { limit: number; cursor?: string },
-  ): Promise<WebhookDeliveryPage> {
-    const endpoint = await this.requireEndpoint(userId, projectId, webhookId);
-    const query = this.deliveries
-      .createQueryBuilder('d')
-      .where('d.endpoint_id = :endpointId AND d.project_id = :projectId', { endpointId: endpoint.id, projectId })
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(page.limit + 1);
-    if (page.cursor) {
-      const [at, id] = decodePageCursor(page.cursor);
-      query.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id::uuid)', { at, id });
-    }
-    const rows = await query.getMany();
-    const data = rows.slice(0, page.limit);
-    const last = data[data.length - 1];
-    return { data: data.map(toDeliveryView), nextCursor: rows.length > page.limit ? encodePageCursor(last.createdAt, last.id) : null };
+  /**
+   * A new secret, shown once. The old one keeps signing too (deliveries carry both signatures) for
+   * 24 h, so receivers can switch without missing an event; one statement, so two rotations at once
+   * cannot lose a secret either caller was shown.
+   */
+  async rotateSecret(userId: string, projectId: string, webhookId: string): Promise<{ secret: string; previousSecretExpiresAt: string }> {
+    const row = await this.requireEndpoint(userId, projectId, webhookId);
+    const secret = generateWebhookSecret();
+    const expiresAt = new Date(Date.now() + WEBHOOK_SECRET_OVERLAP_MS);
+    await this.endpoints.update(
+      { id: row.id, projectId },
+      {
+        previousSecretSealed: () => 'secret_sealed',
+        previousSecretExpiresAt: expiresAt,
+        secretSealed: this.box.seal(secret),
+      },
+    );
+    return { secret, previousSecretExpiresAt: expiresAt.toISOString() };
   }
 
-  private async requireEndpoint(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointEntity> {
+  async requireEndpoint(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointEntity> {
     await this.projects.requireOwned(userId, projectId);
     const row = await this.endpoints.findOneBy({ id: webhookId, projectId });
     if (!row) throw DomainError.notFound('webhook');

@@ -1,6 +1,6 @@
-/** The waits after a failed attempt (API.md: about 5 s, 5 min, 30 min, 2 h, 5 h, 10 h, 24 h): 8 attempts over about 42 hours. */
-export const RETRY_SCHEDULE_MS = [5_000, 5 * 60_000, 30 * 60_000, 2 * 3_600_000, 5 * 3_600_000, 10 * 3_600_000, 24 * 3_600_000] as const;
-export const MAX_ATTEMPTS = RETRY_SCHEDULE_MS.length + 1;
+import { WEBHOOK_MAX_ATTEMPTS, WEBHOOK_RETRY_SCHEDULE_MS } from '@app/contracts';
+
+export const MAX_ATTEMPTS = WEBHOOK_MAX_ATTEMPTS;
 
 /** What happens after attempt `attempt` got `responseStatus` (null: no answer). */
 export type AttemptVerdict =
@@ -20,6 +20,6 @@ export function judgeAttempt(responseStatus: number | null, attempt: number, sca
 
 /** The wait after failed attempt n (1-based), or null after the last one. */
 export function retryDelayMs(attempt: number, scale = 1): number | null {
-  const base = RETRY_SCHEDULE_MS[attempt - 1];
+  const base = WEBHOOK_RETRY_SCHEDULE_MS[attempt - 1];
   return base === undefined ? null : Math.max(1, Math.round(base * scale));
 }

@@ -1,12 +1,11 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { Job } from 'bullmq';
-import { ChangeChannel } from '@app/contracts';
+import { ChangeChannel, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
 import { ChangeFeed } from '@app/transport';
 import { AttemptRecord, WebhookRepository } from '../webhook.repository';
 import { judgeAttempt, MAX_ATTEMPTS } from './delivery-policy';
-import { WebhookDeliveryJobData } from './delivery-queue';
 import { WebhookSender } from './webhook-sender';
 import { WebhookSigner } from './webhook-signer';
 
@@ -19,7 +18,7 @@ export class RetryDelivery extends Error {
 }
 
 /**
- * One run of a delivery job is one attempt: sign the stored body with the endpoint's secret and this
+ * One run of a delivery job is one attempt: sign the stored body with the endpoint's secrets and this
  * attempt's time, POST it, record the attempt, then stop (2xx, or the last attempt), disable the
  * endpoint (410), or throw RetryDelivery to come back on the schedule.
  */
@@ -53,7 +52,12 @@ export class DeliveryProcessor {
     const timestamp = Math.floor(at.getTime() / 1000);
     const result = await this.sender.post(
       endpoint.url,
-      this.signer.headers(this.box.open(endpoint.secretSealed), ref.webhookId, timestamp, body),
+      this.signer.headers(
+        endpoint.secretsSealed.map((sealed) => this.box.open(sealed)),
+        ref.webhookId,
+        timestamp,
+        body,
+      ),
       body,
     );
     const verdict = judgeAttempt(result.status, attempt, this.config.webhookRetryScale);

@@ -29,12 +29,19 @@ describe('WebhookSigner', () => {
   });
 
   it('sends JSON with the three Standard Webhooks headers', () => {
-    expect(signer.headers(secret, id, timestamp, body)).toEqual({
+    expect(signer.headers([secret], id, timestamp, body)).toEqual({
       'content-type': 'application/json',
       'webhook-id': id,
       'webhook-timestamp': '1614265330',
       'webhook-signature': 'v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=',
     });
+  });
+
+  it('signs with each secret, newest first, space-separated, while a rotated-out one is honoured', () => {
+    const next = 'whsec_QnV0IHRoaXMgb25lIGlzIHRoZSBuZXcgc2VjcmV0IQ==';
+    expect(signer.headers([next, secret], id, timestamp, body)['webhook-signature']).toBe(
+      `${signer.signature(next, id, timestamp, body)} v1,g0hM9SsE+OTPJTGt/tmIKtSyZlE3uFJELVlNIOLJ1OE=`,
+    );
   });
 
   it('refuses a secret outside the 24 to 64 bytes the specification allows', () => {

@@ -14,13 +14,16 @@ export class WebhookSigner {
     return `v1,${mac.digest('base64')}`;
   }
 
-  /** The headers of one attempt (the body is sent byte for byte as signed). */
-  headers(secret: string, webhookId: string, timestampSeconds: number, body: string): Record<string, string> {
+  /**
+   * The headers of one attempt (the body is sent byte for byte as signed). While a rotated-out secret
+   * is still honoured, each secret signs: `v1,<new> v1,<old>`, and a receiver holding either verifies.
+   */
+  headers(secrets: string[], webhookId: string, timestampSeconds: number, body: string): Record<string, string> {
     return {
       'content-type': 'application/json',
       'webhook-id': webhookId,
       'webhook-timestamp': String(timestampSeconds),
-      'webhook-signature': this.signature(secret, webhookId, timestampSeconds, body),
+      'webhook-signature': secrets.map((secret) => this.signature(secret, webhookId, timestampSeconds, body)).join(' '),
     };
   }
 }

@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { StatusEventData } from '@app/contracts';
-import { DeliveryQueue } from '../delivery/delivery-queue';
+import { WebhookDeliveryQueue } from '@app/transport';
 import { WebhookRepository } from '../webhook.repository';
 
 /** The webhook-id of an event: derived, not random, so a fan-out that runs twice sends the same id. */
@@ -19,7 +19,7 @@ export function webhookIdOf(e: Pick<StatusEventData, 'messageId' | 'type' | 'at'
 export class StatusEventProcessor {
   constructor(
     private readonly repository: WebhookRepository,
-    private readonly deliveries: DeliveryQueue,
+    private readonly deliveries: WebhookDeliveryQueue,
   ) {}
 
   async process(job: Job<StatusEventData>): Promise<void> {
