@@ -5,6 +5,9 @@ import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
+import { AnalyticsController } from './analytics/analytics.controller';
+import { AnalyticsRepository } from './analytics/analytics.repository';
+import { AnalyticsService } from './analytics/analytics.service';
 import { StatusEvents } from './events/status-events';
 import { AcceptBatcher } from './messages/accept-batcher';
 import { ConnectorDirectory } from './messages/connector-directory';
@@ -19,7 +22,7 @@ import { ReceiptsService } from './receipts/receipts.service';
 
 @Module({
   imports: [ConfigModule, LoggerModule.forApp('dispatcher'), DatabaseModule, TransportModule],
-  controllers: [MessagesController, ReceiptsController],
+  controllers: [MessagesController, ReceiptsController, AnalyticsController],
   providers: [
     MessagesService,
     MessageRepository,
@@ -31,6 +34,8 @@ import { ReceiptsService } from './receipts/receipts.service';
     StatusEvents,
     ReceiptsService,
     ReceiptRepository,
+    AnalyticsService,
+    AnalyticsRepository,
     ConnectorRegistry,
     ConnectorLoader,
     secretBoxProvider,

@@ -4,6 +4,7 @@ import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
+import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { AuthController } from './auth/auth.controller';
 import { CallbacksController } from './callbacks/callbacks.controller';
@@ -40,6 +41,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     ProjectsController,
     TemplatesController,
     WebhooksController,
+    AnalyticsController,
     MessagesController,
     CallbacksController,
   ],

@@ -1,3 +1,4 @@
+export * from './analytics';
 export * from './connector-types';
 export * from './errors';
 export * from './message-status';

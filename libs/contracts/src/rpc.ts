@@ -60,6 +60,7 @@ export interface ConnectorView {
 }
 
 import type { AppName, InProject, Owned } from './rpc-owners';
+import { ANALYTICS_RPC_OWNERS, AnalyticsRpc } from './analytics';
 import { RECEIPT_RPC_OWNERS, ReceiptRpc } from './receipts.rpc';
 import { TEMPLATE_RPC_OWNERS, TemplateRpc } from './templates.rpc';
 import { WEBHOOK_RPC_OWNERS, WebhookRpc } from './webhooks.rpc';
@@ -70,7 +71,7 @@ export type { AppName };
  * Every Redis-transport request pattern, with its payload and reply, and the app that answers it.
  * Both sides use this map; start-up fails if an app answers a pattern it does not own or misses one.
  */
-export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc {
+export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc, AnalyticsRpc {
   'auth.signup': { payload: { email: string; password: string }; reply: AuthTokens };
   'auth.login': { payload: { email: string; password: string }; reply: AuthTokens };
   'auth.refresh': { payload: { refreshToken: string }; reply: AuthTokens };
@@ -147,6 +148,7 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   ...TEMPLATE_RPC_OWNERS,
   ...RECEIPT_RPC_OWNERS,
   ...WEBHOOK_RPC_OWNERS,
+  ...ANALYTICS_RPC_OWNERS,
 };
 
 export function patternsOwnedBy(app: AppName): RpcPattern[] {

@@ -2,6 +2,9 @@ import { DataSource } from 'typeorm';
 import { ApiKeyEntity } from './entities/api-key.entity';
 import { ConnectorEntity } from './entities/connector.entity';
 import { MessageEntity } from './entities/message.entity';
+import { MessageErrorsHourlyEntity } from './entities/message-errors-hourly.entity';
+import { MessageLatencyHourlyEntity } from './entities/message-latency-hourly.entity';
+import { MessageStatsHourlyEntity } from './entities/message-stats-hourly.entity';
 import { PendingReceiptEntity } from './entities/pending-receipt.entity';
 import { ProjectEntity } from './entities/project.entity';
 import { RefreshTokenEntity } from './entities/refresh-token.entity';
@@ -19,6 +22,7 @@ import { ApiKeyDailyLimit1764489600000 } from './migrations/1764489600000-ApiKey
 import { MessageIdempotencyKey1764576000000 } from './migrations/1764576000000-MessageIdempotencyKey';
 import { WebhookDeliveryRetention1764662400000 } from './migrations/1764662400000-WebhookDeliveryRetention';
 import { WebhookRotationAndReplays1764835200000 } from './migrations/1764835200000-WebhookRotationAndReplays';
+import { MessageAnalytics1764921600000 } from './migrations/1764921600000-MessageAnalytics';
 
 export const ENTITIES = [
   UserEntity,
@@ -31,6 +35,9 @@ export const ENTITIES = [
   PendingReceiptEntity,
   WebhookEndpointEntity,
   WebhookDeliveryEntity,
+  MessageStatsHourlyEntity,
+  MessageLatencyHourlyEntity,
+  MessageErrorsHourlyEntity,
 ];
 export const MIGRATIONS = [
   Initial1764057600000,
@@ -43,6 +50,7 @@ export const MIGRATIONS = [
   MessageIdempotencyKey1764576000000,
   WebhookDeliveryRetention1764662400000,
   WebhookRotationAndReplays1764835200000,
+  MessageAnalytics1764921600000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { SendQueues } from '@app/transport';
-import { IdempotentMatch, MessageRepository, NewMessage, sendJobFor } from './message.repository';
+import { IdempotentMatch, MessageRepository, NewMessage } from './message.repository';
+import { sendJobFor } from './send-job';
 
 /** Either the message was stored now, or an earlier request with its Idempotency-Key stored one. */
 export type AcceptResult = { stored: true } | { stored: false; match: IdempotentMatch };

@@ -3,7 +3,6 @@ import { DataSource } from 'typeorm';
 import {
   AcceptedMessage,
   AttemptOutcome,
-  boundedProviderOutcome,
   DomainError,
   ListMessagesQuery,
   MessageEvent,
@@ -15,6 +14,9 @@ import {
   WhatsAppTemplateSend,
 } from '@app/contracts';
 import { decodePageCursor, encodePageCursor, MESSAGE_VIEW_COLUMNS, MessageEntity, MessageViewRow, toMessageView } from '@app/database';
+import { firstTime, statusRollup } from '../analytics/status-rollup';
+import { outcomeEvents, roundsWithUniqueIds } from './attempt-outcome';
+import { QUEUED_MESSAGE_COLUMNS, QueuedMessage, sendJobFor } from './send-job';
 
 export interface NewMessage {
   id: string;
@@ -30,33 +32,6 @@ export interface NewMessage {
   createdAt: Date;
 }
 
-/** What a send job is made of, whichever path queues it (accept, outbox sweep, re-drive). */
-export type QueuedMessage = Pick<
-  NewMessage,
-  'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'
-> & { redrives?: number };
-
-/** The SQL columns of a QueuedMessage, named as its fields. */
-const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives`;
-
-/** The one mapping from a message to its connector queue's job. `recovered`: the outbox sweep found it. */
-export function sendJobFor(m: QueuedMessage, recovered = false): { type: MessageEntity['connectorType']; job: SendJobData } {
-  return {
-    type: m.connectorType,
-    job: {
-      projectId: m.projectId,
-      messageId: m.id,
-      connectorId: m.connectorId,
-      to: m.to,
-      text: m.body,
-      ...(m.subject ? { subject: m.subject } : {}),
-      ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
-      ...(m.redrives ? { redrives: m.redrives } : {}),
-      ...(recovered ? { recovered: true } : {}),
-    },
-  };
-}
-
 /** A message an earlier request with the same Idempotency-Key already made. */
 export interface IdempotentMatch {
   message: AcceptedMessage;
@@ -69,43 +44,6 @@ export interface AppliedOutcome {
   externalId: string | null;
   /** The status after the update (it may not have moved, if a receipt got there first). */
   status: MessageStatus;
-}
-
-/** What one attempt adds to a message's history, and the status it moves towards. */
-function outcomeEvents(o: AttemptOutcome): { target: MessageStatus; events: MessageEvent[] } {
-  if (o.result === 'sent') {
-    return {
-      target: 'sent',
-      events: [
-        { status: 'sending', at: o.startedAt, attempt: o.attempt },
-        { status: 'sent', at: o.finishedAt, attempt: o.attempt, detail: `accepted by the provider as ${o.externalId}` },
-      ],
-    };
-  }
-  const target: MessageStatus = o.result === 'failed' ? 'failed' : 'sending';
-  const reason = `${o.error?.code ?? 'error'}: ${o.error?.message ?? 'unknown error'}`;
-  const detail =
-    o.result === 'failed'
-      ? `attempt ${o.attempt} failed, giving up: ${reason}`
-      : `attempt ${o.attempt} failed: ${reason}; retrying in ${Math.round((o.retryInMs ?? 0) / 1000)} s`;
-  const event: MessageEvent = { status: target, at: o.finishedAt, attempt: o.attempt, code: o.error?.code, detail };
-  if (o.provider) event.provider = boundedProviderOutcome(o.provider);
-  return { target, events: [event] };
-}
-
-function roundsWithUniqueIds(outcomes: AttemptOutcome[]): AttemptOutcome[][] {
-  const rounds: AttemptOutcome[][] = [];
-  const seen: Array<Set<string>> = [];
-  for (const o of outcomes) {
-    let i = seen.findIndex((ids) => !ids.has(o.messageId));
-    if (i < 0) {
-      i = rounds.push([]) - 1;
-      seen.push(new Set());
-    }
-    rounds[i].push(o);
-    seen[i].add(o.messageId);
-  }
-  return rounds;
 }
 
 /** Every query takes the project id: a message of another project is simply not there. */
@@ -150,10 +88,13 @@ export class MessageRepository {
       return `(${values.map((_, i) => `$${base + i + 1}`).join(', ')})`;
     });
     const inserted: Array<{ id: string }> = await this.dataSource.query(
-      `INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at, idempotency_key, request_fingerprint)
-       VALUES ${tuples.join(', ')}
-       ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
-       RETURNING id`,
+      `WITH inserted AS (
+         INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at, idempotency_key, request_fingerprint)
+         VALUES ${tuples.join(', ')}
+         ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+         RETURNING id, project_id, connector_id, connector_type, created_at
+       ), ${statusRollup('inserted', { queued: 'created_at' })}
+       SELECT id FROM inserted`,
       params,
     );
     if (inserted.length === messages.length) return new Map();
@@ -268,24 +209,39 @@ export class MessageRepository {
           error_message: o.error?.message ?? null,
         };
       });
-      const result: [Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }>, number] =
+      // `before` locks the rows and reads what they were, so the rollups count only what this statement changed.
+      const result: Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }> =
         await this.dataSource.query(
-          `UPDATE messages m SET
-           status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
-           events = m.events || x.events,
-           attempts = GREATEST(m.attempts, x.attempt),
-           external_id = COALESCE(x.external_id, m.external_id),
-           sent_at = CASE WHEN x.target = 'sent' AND m.sent_at IS NULL THEN x.finished_at ELSE m.sent_at END,
-           error_code = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_code END,
-           error_message = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_message END,
-           updated_at = now()
-         FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, project_id uuid, target text, movable text[], events jsonb,
-           attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
-         WHERE m.id = x.id AND m.project_id = x.project_id AND m.status <> 'failed'
-         RETURNING m.id, m.connector_id, m.external_id, m.status`,
+          `WITH x AS (
+             SELECT * FROM jsonb_to_recordset($1::jsonb) AS x(id uuid, project_id uuid, target text, movable text[], events jsonb,
+               attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
+           ), before AS MATERIALIZED (
+             SELECT m.id, m.sent_at, m.failed_at FROM messages m JOIN x ON m.id = x.id AND m.project_id = x.project_id
+             WHERE m.status <> 'failed' FOR UPDATE OF m
+           ), moved AS (
+             UPDATE messages m SET
+               status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
+               events = m.events || x.events,
+               attempts = GREATEST(m.attempts, x.attempt),
+               external_id = COALESCE(x.external_id, m.external_id),
+               sent_at = CASE WHEN x.target = 'sent' AND m.sent_at IS NULL THEN x.finished_at ELSE m.sent_at END,
+               failed_at = CASE WHEN x.target = 'failed' AND m.status = ANY(x.movable) THEN COALESCE(m.failed_at, x.finished_at) ELSE m.failed_at END,
+               error_code = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_code END,
+               error_message = CASE WHEN x.target = 'sent' THEN NULL ELSE x.error_message END,
+               updated_at = now()
+             FROM x, before b
+             WHERE m.id = x.id AND m.project_id = x.project_id AND b.id = m.id AND m.status <> 'failed'
+             RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.created_at, m.external_id, m.status, m.sent_at, m.failed_at,
+               m.error_code, b.sent_at AS sent_before, b.failed_at AS failed_before
+           ), ${statusRollup('moved', {
+             sent: firstTime('sent_before', 'sent_at'),
+             failed: firstTime('failed_before', 'failed_at'),
+             errorCode: 'error_code',
+           })}
+           SELECT id, connector_id, external_id, status FROM moved`,
           [JSON.stringify(rows)],
         );
-      applied.push(...result[0].map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id, status: r.status })));
+      applied.push(...result.map((r) => ({ id: r.id, connectorId: r.connector_id, externalId: r.external_id, status: r.status })));
     }
     return applied;
   }

@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
 import { statusesThatCanMoveTo } from '@app/contracts';
+import { firstTime, statusRollup } from '../analytics/status-rollup';
 import { Receipt, receiptEvent, ReceiptStatus } from './receipt';
 
 /** What one receipt did: moved its message, changed nothing (late or duplicate), or found no message. */
@@ -106,12 +107,15 @@ export class ReceiptRepository {
 /**
  * One receipt in one statement: the status moves only where the state machine allows it (the
  * guard is re-checked on the locked row, so concurrent duplicates move it once), and only a move
- * appends its event. `found` tells a late or duplicate receipt from one for no known message.
+ * appends its event and adds to the analytics rollups. `found` tells a late or duplicate receipt
+ * from one for no known message.
  */
 async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): Promise<ReceiptApplied> {
   const rows: Array<{ found: number; moved: Array<{ id: string; project_id: string }> }> = await db.query(
     `WITH found AS (
        SELECT id FROM messages WHERE connector_id = $1 AND external_id = $2
+     ), before AS MATERIALIZED (
+       SELECT m.id, m.sent_at, m.delivered_at, m.read_at, m.failed_at FROM messages m JOIN found f ON m.id = f.id FOR UPDATE OF m
      ), moved AS (
        UPDATE messages m SET
          status = $3::text,
@@ -119,14 +123,23 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
          sent_at = CASE WHEN $3 <> 'failed' THEN COALESCE(m.sent_at, $6::timestamptz) ELSE m.sent_at END,
          delivered_at = CASE WHEN $3 IN ('delivered', 'read') THEN COALESCE(m.delivered_at, $6::timestamptz) ELSE m.delivered_at END,
          read_at = CASE WHEN $3 = 'read' THEN COALESCE(m.read_at, $6::timestamptz) ELSE m.read_at END,
+         failed_at = CASE WHEN $3 = 'failed' THEN COALESCE(m.failed_at, $6::timestamptz) ELSE m.failed_at END,
          error_code = CASE WHEN $3 = 'failed' THEN $7 ELSE m.error_code END,
          error_message = CASE WHEN $3 = 'failed' THEN $8 ELSE m.error_message END,
          updated_at = now()
-       FROM found f
-       WHERE m.id = f.id AND m.status = ANY($4::text[])
-       RETURNING m.id, m.project_id
-     )
-     SELECT (SELECT count(*) FROM found)::int AS found, (SELECT coalesce(json_agg(moved), '[]') FROM moved) AS moved`,
+       FROM before b
+       WHERE m.id = b.id AND m.status = ANY($4::text[])
+       RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.created_at, m.sent_at, m.delivered_at, m.read_at, m.failed_at,
+         m.error_code, b.sent_at AS sent_before, b.delivered_at AS delivered_before, b.read_at AS read_before, b.failed_at AS failed_before
+     ), ${statusRollup('moved', {
+       sent: firstTime('sent_before', 'sent_at'),
+       delivered: firstTime('delivered_before', 'delivered_at'),
+       read: firstTime('read_before', 'read_at'),
+       failed: firstTime('failed_before', 'failed_at'),
+       errorCode: 'error_code',
+     })}
+     SELECT (SELECT count(*) FROM found)::int AS found,
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'project_id', project_id)), '[]') FROM moved) AS moved`,
     [
       connectorId,
       receipt.externalId,

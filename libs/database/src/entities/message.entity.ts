@@ -36,6 +36,8 @@ export class MessageEntity {
   @Column({ name: 'sent_at', type: 'timestamptz', nullable: true }) sentAt: Date | null;
   @Column({ name: 'delivered_at', type: 'timestamptz', nullable: true }) deliveredAt: Date | null;
   @Column({ name: 'read_at', type: 'timestamptz', nullable: true }) readAt: Date | null;
+  /** When it first failed; kept through a re-drive, so a message counts as failed once in the analytics. */
+  @Column({ name: 'failed_at', type: 'timestamptz', nullable: true }) failedAt: Date | null;
   /** SHA-256 of the request's Idempotency-Key, and of the request it came with (to refuse another body). */
   @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
   @Column({ name: 'request_fingerprint', type: 'text', nullable: true }) requestFingerprint: string | null;
