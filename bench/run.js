@@ -29,6 +29,7 @@ const { performance } = require('node:perf_hooks');
 const { Client } = require('pg');
 const Redis = require('ioredis');
 const autocannon = require('autocannon');
+const { benchAnalytics } = require('./analytics');
 
 const ROOT = path.resolve(__dirname, '..');
 const RESULTS_DIR = path.join(__dirname, 'results');
@@ -550,7 +551,7 @@ async function startMessageJs(stubUrl) {
   // maximum keeps the limiter on the hot path (one Redis round trip per request) without refusing any.
   await callUntil('PATCH', `${base}/api/v1/projects/${project.id}`, { token: accessToken, body: { rateLimitPerSecond: 10000 } }, 200);
   const botToken = `123456:${randomToken(35)}`;
-  await callUntil(
+  const connector = await callUntil(
     'POST',
     `${base}/api/v1/projects/${project.id}/connectors`,
     {
@@ -582,6 +583,7 @@ async function startMessageJs(stubUrl) {
     name: 'messagejs',
     label: 'MessageJS',
     url: `${base}/api/v1/messages`,
+    analyticsTarget: { baseUrl: base, accessToken, projectId: project.id, connectorId: connector.id, env },
     apiKey: key,
     botToken,
     processes: APPS.map((a) => apps[a]),
@@ -916,6 +918,7 @@ async function main() {
   starting = false;
   const results = {};
   for (const name of order) results[name] = await measure(pipelines[name]);
+  const analytics = await benchAnalytics({ ...pipelines.messagejs.analyticsTarget, db: pipelines.messagejs.db, log });
 
   // Each pipeline has its own bot token, so the stub can tell whose sends it answered.
   const sends = await stubStats(stub);
@@ -964,6 +967,7 @@ async function main() {
         settings: SETTINGS,
         results,
         ratios: { acceptedPerSecond: summary.acceptedRatio, endToEndPerSecond: summary.e2eRatio },
+        analytics,
         floor: SETTINGS.floor,
         pass: summary.pass,
       },

@@ -1,10 +1,12 @@
 import 'reflect-metadata';
+import path from 'node:path';
 import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, raw, Request, Response, urlencoded } from 'express';
 import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
 import { GatewayModule } from './gateway.module';
+import { dashboard } from './dashboard/dashboard.middleware';
 import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
 import { corsPreflight } from './http/cors-preflight.middleware';
 import { ProblemFilter } from './http/problem.filter';
@@ -18,6 +20,8 @@ async function bootstrap(): Promise<void> {
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
+  // The built apps live in dist/apps/<app>/, the dashboard's Vite build in dist/dashboard/.
+  app.use(dashboard(config.dashboardDir ?? path.join(__dirname, '..', '..', 'dashboard')));
   app.use(corsPreflight);
   app.use(requireJsonContentType);
   // Provider callbacks: Meta signs the exact body bytes; Twilio posts a form. The JSON parser then skips them.

@@ -16,6 +16,8 @@ export interface AppConfig {
   encryption: { currentVersion: number; keys: Map<number, Buffer> };
   connectors: ConnectorType[];
   publicUrl?: string;
+  /** The built dashboard the gateway serves at `/`; unset: dist/dashboard next to the built apps. */
+  dashboardDir?: string;
   apiKeyCacheTtlMs: number;
   workerConcurrency: number;
   sendMaxAttempts: number;
@@ -88,6 +90,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     encryption: { currentVersion, keys },
     connectors: dto.CONNECTORS ? (dto.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES],
     publicUrl: dto.PUBLIC_URL?.replace(/\/+$/, ''),
+    dashboardDir: dto.DASHBOARD_DIR,
     apiKeyCacheTtlMs: dto.API_KEY_CACHE_TTL_MS ?? 60_000,
     workerConcurrency: dto.WORKER_CONCURRENCY ?? 50,
     sendMaxAttempts: dto.SEND_MAX_ATTEMPTS ?? 8,

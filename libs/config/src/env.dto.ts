@@ -63,6 +63,12 @@ export class EnvDto {
   @IsUrl({ require_tld: false, require_protocol: true, protocols: ['http', 'https'] }, { message: 'PUBLIC_URL must be an http(s) URL' })
   PUBLIC_URL?: string;
 
+  /** Gateway: the built dashboard to serve at `/` (default dist/dashboard beside the built apps). */
+  @IsOptional()
+  @IsString()
+  @MinLength(1)
+  DASHBOARD_DIR?: string;
+
   @IsOptional()
   @Transform(toInt)
   @IsInt()
