@@ -35,6 +35,10 @@ const ROUTES: Array<[string, string, string | null]> = [
   ['patch', '/api/v1/projects/{projectId}/webhooks/{webhookId}', 'jwt'],
   ['delete', '/api/v1/projects/{projectId}/webhooks/{webhookId}', 'jwt'],
   ['get', '/api/v1/projects/{projectId}/webhooks/{webhookId}/deliveries', 'jwt'],
+  ['post', '/api/v1/projects/{projectId}/webhooks/{webhookId}/rotate-secret', 'jwt'],
+  ['post', '/api/v1/projects/{projectId}/webhooks/{webhookId}/test', 'jwt'],
+  ['post', '/api/v1/projects/{projectId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay', 'jwt'],
+  ['get', '/api/v1/projects/{projectId}/analytics', 'jwt'],
   ['post', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages', 'apiKey'],
   ['get', '/api/v1/messages/{messageId}', 'apiKey'],
@@ -98,6 +102,23 @@ describe('OpenAPI document', () => {
     expect(document.components.schemas.CreatedApiKeyDto.properties.key).toBeDefined();
     expect(Object.keys(document.components.schemas.WebhookDto.properties)).not.toContain('secret');
     expect(document.components.schemas.CreatedWebhookDto.properties.secret).toBeDefined();
+  });
+
+  it('documents the dashboard support: analytics, webhook tools, provider outcomes, callback URLs', () => {
+    const schemas = document.components.schemas;
+    expect(document.paths['/api/v1/projects/{projectId}/analytics'].get.responses['200']).toBeDefined();
+    expect(Object.keys(schemas.AnalyticsDto.properties)).toEqual(['from', 'to', 'interval', 'series', 'connectors', 'topErrors']);
+    const parameters = document.paths['/api/v1/projects/{projectId}/analytics'].get.parameters.map((p: { name: string }) => p.name);
+    expect(parameters).toEqual(expect.arrayContaining(['projectId', 'from', 'to', 'interval', 'connector']));
+    expect(document.paths['/api/v1/projects/{projectId}/webhooks/{webhookId}/test'].post.responses['202']).toBeDefined();
+    expect(
+      document.paths['/api/v1/projects/{projectId}/webhooks/{webhookId}/deliveries/{deliveryId}/replay'].post.responses['202'],
+    ).toBeDefined();
+    expect(schemas.RotatedWebhookSecretDto.properties.secret).toBeDefined();
+    expect(schemas.MessageEventDto.properties.provider).toBeDefined();
+    expect(schemas.ConnectorDto.properties.callbackUrl).toMatchObject({ type: ['string', 'null'], readOnly: true });
+    expect(schemas.ApiKeyDto.properties.lastUsedAt.type).toEqual(['string', 'null']);
+    expect(schemas.WebhookDeliveryDto.properties.messageId.type).toEqual(['string', 'null']);
   });
 
   it('serves Swagger UI at /docs', async () => {
