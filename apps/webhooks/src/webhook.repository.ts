@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessageView, WebhookDeliveryEventType, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
+import { MessageView, WebhookDeliveryJobData, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
 import { MESSAGE_VIEW_COLUMNS, MessageViewRow, toMessageView } from '@app/database';
 
 export interface EndpointForDelivery {
@@ -11,16 +11,8 @@ export interface EndpointForDelivery {
   disabled: boolean;
 }
 
-/** One event bound for one endpoint: what every attempt row repeats. */
-export interface DeliveryRef {
-  projectId: string;
-  endpointId: string;
-  messageId: string | null;
-  type: WebhookDeliveryEventType;
-  webhookId: string;
-  /** 0 for the event's first delivery, n for its nth replay. */
-  replay?: number;
-}
+/** One event bound for one endpoint: what every attempt row repeats (a delivery job without its body). */
+export type DeliveryRef = Omit<WebhookDeliveryJobData, 'body'>;
 
 export interface AttemptRecord {
   attempt: number;
