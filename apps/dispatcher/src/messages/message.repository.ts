@@ -209,7 +209,7 @@ export class MessageRepository {
           error_message: o.error?.message ?? null,
         };
       });
-      // `before` locks the rows and reads what they were, so the rollups count only what this statement changed.
+      // `before` locks the rows in id order and reads them as they were: the rollups count only what this statement changed.
       const result: Array<{ id: string; connector_id: string; external_id: string | null; status: MessageStatus }> =
         await this.dataSource.query(
           `WITH x AS (
@@ -217,7 +217,7 @@ export class MessageRepository {
                attempt int, external_id text, finished_at timestamptz, error_code text, error_message text)
            ), before AS MATERIALIZED (
              SELECT m.id, m.sent_at, m.failed_at FROM messages m JOIN x ON m.id = x.id AND m.project_id = x.project_id
-             WHERE m.status <> 'failed' FOR UPDATE OF m
+             WHERE m.status <> 'failed' ORDER BY m.id FOR UPDATE OF m
            ), moved AS (
              UPDATE messages m SET
                status = CASE WHEN m.status = ANY(x.movable) THEN x.target ELSE m.status END,
