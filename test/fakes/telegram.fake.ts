@@ -104,8 +104,10 @@ export class TelegramFake {
     this.requests[method] = (this.requests[method] ?? 0) + 1;
     const params = { ...Object.fromEntries(url.searchParams), ...(await readParams(req)) };
 
+    // Taken on arrival, so a request still waiting out `delayMs` cannot steal the next one's failure.
+    const failure = this.injectedFailure();
     if (this.delayMs > 0) await this.http.pause(this.delayMs);
-    const answer = this.injectedFailure() ?? (match ? this.route(match[1], method, params) : notFound());
+    const answer = failure ?? (match ? this.route(match[1], method, params) : notFound());
     if (answer === 'drop') {
       req.socket.destroy();
       return;

@@ -249,8 +249,10 @@ export class WhatsAppFake {
     const authorization = req.headers.authorization;
     this.requests.push({ method: req.method ?? 'GET', path: `${url.pathname}${url.search}`, authorization, body });
 
+    // Taken on arrival, so a request still waiting out `delayMs` cannot steal the next one's failure.
+    const failure = this.injectedFailure();
     if (this.delayMs > 0) await this.http.pause(this.delayMs);
-    const answer = this.injectedFailure() ?? this.route(req.method ?? 'GET', url, authorization, body, raw);
+    const answer = failure ?? this.route(req.method ?? 'GET', url, authorization, body, raw);
     if (this.replyDelayMs > 0) await this.http.pause(this.replyDelayMs);
     if (answer === 'drop') {
       req.socket.destroy();

@@ -105,6 +105,8 @@ describe('TelegramConnector against the Bot API fake', () => {
   });
 
   it("never lets the bot token into an error or the connector's printed form", async () => {
+    fake.blockChat('5001');
+    fake.unknownChat('5002');
     const failures: Array<() => Promise<unknown>> = [
       () => connector(`${token}x`).validate(),
       () => send('5001'),
