@@ -1,4 +1,4 @@
-import { Injectable, Logger, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { BeforeApplicationShutdown, Injectable, Logger, OnModuleInit } from '@nestjs/common';
 import { API_KEY_LAST_USED_RESOLUTION_MS } from '@app/contracts';
 import { RpcClient } from '@app/transport';
 import { RateLimiter } from '../rate-limit/rate-limiter';
@@ -12,7 +12,7 @@ const FLUSH_EVERY_MS = 5_000;
  * about again until its minute is over.
  */
 @Injectable()
-export class KeyUsage implements OnModuleInit, OnApplicationShutdown {
+export class KeyUsage implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(KeyUsage.name);
   private seen = new Set<string>();
   /** Key id → until when it needs no recording (this gateway, or another, recorded it this minute). */
@@ -28,7 +28,8 @@ export class KeyUsage implements OnModuleInit, OnApplicationShutdown {
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
   }
 
-  async onApplicationShutdown(): Promise<void> {
+  /** Before the Redis and RPC clients close (their hooks run at application shutdown). */
+  async beforeApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
   }
