@@ -62,15 +62,18 @@ describe('runnable docs snippets', () => {
     for (const page of PAGES) expect(snippets.filter((s) => s.page === page).length).toBeGreaterThan(0);
   });
 
-  it.each(snippets.map((s) => [`${s.page}:${s.line} (${s.lang} #${s.index})`, s] as const))('%s runs as the page says', async (_, snippet) => {
-    const run = await runSnippet(snippet, workDir, path.join(workDir, 'state.sh'), env, SNIPPET_TIMEOUT_MS);
+  it.each(snippets.map((s) => [`${s.page}:${s.line} (${s.lang} #${s.index})`, s] as const))(
+    '%s runs as the page says',
+    async (_, snippet) => {
+      const run = await runSnippet(snippet, workDir, path.join(workDir, 'state.sh'), env, SNIPPET_TIMEOUT_MS);
 
-    const report = `${snippet.page}:${snippet.line} exited ${run.code}\n--- code\n${snippet.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}\n--- platform\n${platform.tail(20)}`;
-    if (run.code !== 0) throw new Error(report);
-    if (snippet.expected !== undefined && !outputPattern(snippet.expected).test(run.stdout.trim())) {
-      throw new Error(`output differs from the page's Output block:\n--- expected\n${snippet.expected}\n${report}`);
-    }
-  });
+      const report = `${snippet.page}:${snippet.line} exited ${run.code}\n--- code\n${snippet.code}\n--- stdout\n${run.stdout}\n--- stderr\n${run.stderr}\n--- platform\n${platform.tail(20)}`;
+      if (run.code !== 0) throw new Error(report);
+      if (snippet.expected !== undefined && !outputPattern(snippet.expected).test(run.stdout.trim())) {
+        throw new Error(`output differs from the page's Output block:\n--- expected\n${snippet.expected}\n${report}`);
+      }
+    },
+  );
 
   it('the quickstart’s message reached Telegram (the fake) with its text', () => {
     expect(telegram.sent.filter((s) => s.chatId === '424242').map((s) => s.text)).toContain('Hello from MessageJS');

@@ -73,7 +73,10 @@ describe('examples/webhook-receiver', () => {
     return res.ok ? ((await res.json()) as { status: string; error: { code: string } | null }) : null;
   };
   const send = async (to: string) => {
-    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to, message: 'Webhook test', connector: 'telegram' } });
+    const res = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to, message: 'Webhook test', connector: 'telegram' },
+    });
     expect(res.status).toBe(202);
     return res.body.id as string;
   };

@@ -78,7 +78,13 @@ export interface SnippetRun {
  * shell, as for a reader pasting them in order): `set -a` exports them all, so Node and Python
  * blocks read them from the environment too. `state` is the file those variables live in.
  */
-export function runSnippet(snippet: Snippet, workDir: string, state: string, env: Record<string, string>, timeoutMs: number): Promise<SnippetRun> {
+export function runSnippet(
+  snippet: Snippet,
+  workDir: string,
+  state: string,
+  env: Record<string, string>,
+  timeoutMs: number,
+): Promise<SnippetRun> {
   const runner = RUNNERS[snippet.lang];
   const file = path.join(workDir, `${snippet.page.replace(/[^a-z0-9]+/gi, '-')}-${snippet.index}.${runner.file}`);
   writeFileSync(file, `${snippet.code}\n`);
