@@ -39,6 +39,11 @@ async function bootstrap(): Promise<void> {
   // Failures before routing (body parser, content type) reach this last handler, not Nest's filters.
   const problems = app.get(ProblemFilter);
   app.use((err: unknown, req: Request, res: Response, _next: NextFunction) => problems.write(err, req, res));
+  // Longer than a load balancer's idle timeout (AWS ALB: 60 s), so the balancer, not Node, closes idle
+  // keep-alive sockets and never sends a request onto one being closed (a sporadic 502 otherwise).
+  const server = app.getHttpServer();
+  server.keepAliveTimeout = 65_000;
+  server.headersTimeout = 66_000;
   await app.listen(config.port, '0.0.0.0');
   announceReady();
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { ArgumentsHost, Catch, ExceptionFilter, HttpException, Logger } from '@nestjs/common';
 import type { Request, Response } from 'express';
 import { DomainError, ErrorCode } from '@app/contracts';
-import { Problem, PROBLEM_BASE, problemFor } from './problem';
+import { HTTP_PROBLEMS, Problem, PROBLEM_BASE, problemFor } from './problem';
 
 /** Body-parser and routing failures that reach us as HttpExceptions or raw errors with a status. */
 function fromHttp(status: number, err: { type?: string; message?: string }): { code: ErrorCode | null; status: number; detail: string } {
@@ -13,12 +13,6 @@ function fromHttp(status: number, err: { type?: string; message?: string }): { c
   if (status >= 400 && status < 500) return { code: null, status, detail: err.message ?? 'bad request' };
   return { code: ErrorCode.Internal, status: 500, detail: 'internal error' };
 }
-
-const TITLES: Record<number, [string, string]> = {
-  405: ['method-not-allowed', 'Method not allowed'],
-  413: ['payload-too-large', 'Payload too large'],
-  415: ['unsupported-media-type', 'Unsupported media type'],
-};
 
 /** The one place errors become RFC 9457 problems; nothing else writes an error body. */
 @Catch()
@@ -58,7 +52,7 @@ export class ProblemFilter implements ExceptionFilter {
       if (p.status >= 500) problem.errorId = randomUUID();
       return problem;
     }
-    const [slug, title] = TITLES[mapped.status] ?? ['bad-request', 'Bad request'];
+    const { slug, title } = HTTP_PROBLEMS[mapped.status as keyof typeof HTTP_PROBLEMS] ?? problemFor(ErrorCode.BadRequest);
     return { type: `${PROBLEM_BASE}/${slug}`, title, status: mapped.status, detail: mapped.detail, instance };
   }
 }

@@ -12,8 +12,15 @@ export interface Problem {
   errorId?: string;
 }
 
+export interface ProblemType {
+  status: number;
+  /** The last segment of the type URI: `${PROBLEM_BASE}/${slug}`; docs/docs/problems/<slug>.md explains it. */
+  slug: string;
+  title: string;
+}
+
 /** Each domain error code maps to exactly one status and problem type; the switch is exhaustive. */
-export function problemFor(code: ErrorCode): { status: number; slug: string; title: string } {
+export function problemFor(code: ErrorCode): ProblemType {
   switch (code) {
     case ErrorCode.ValidationFailed:
       return { status: 422, slug: 'validation-error', title: 'Validation failed' };
@@ -40,6 +47,19 @@ export function problemFor(code: ErrorCode): { status: number; slug: string; tit
     default:
       return assertUnreachable(code);
   }
+}
+
+/** Failures the HTTP layer meets before any domain code runs (routing, body parsing), by status. */
+export const HTTP_PROBLEMS: Readonly<Record<405 | 413 | 415, ProblemType>> = {
+  405: { status: 405, slug: 'method-not-allowed', title: 'Method not allowed' },
+  413: { status: 413, slug: 'payload-too-large', title: 'Payload too large' },
+  415: { status: 415, slug: 'unsupported-media-type', title: 'Unsupported media type' },
+};
+
+/** Every problem type the API answers with: the domain codes' and the HTTP layer's (each must have a docs page). */
+export function problemTypes(): ProblemType[] {
+  const all = [...Object.values(ErrorCode).map(problemFor), ...Object.values(HTTP_PROBLEMS)];
+  return all.filter((p, i) => all.findIndex((q) => q.slug === p.slug) === i);
 }
 
 function assertUnreachable(value: never): never {

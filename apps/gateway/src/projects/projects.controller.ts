@@ -29,28 +29,28 @@ export class ProjectsController {
   constructor(private readonly rpc: RpcClient) {}
 
   @Post()
-  @ApiOperation({ operationId: 'createProject' })
+  @ApiOperation({ operationId: 'createProject', summary: 'Create a project' })
   @ApiResponse({ status: 201, type: ProjectDto })
   create(@CurrentUserId() userId: string, @Body() body: CreateProjectDto): Promise<ProjectDto> {
     return this.rpc.send('projects.create', { userId, name: body.name });
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listProjects' })
+  @ApiOperation({ operationId: 'listProjects', summary: 'List your projects' })
   @ApiResponse({ status: 200, type: ProjectListDto })
   list(@CurrentUserId() userId: string): Promise<ProjectListDto> {
     return this.rpc.send('projects.list', { userId });
   }
 
   @Get(':projectId')
-  @ApiOperation({ operationId: 'getProject' })
+  @ApiOperation({ operationId: 'getProject', summary: 'One project' })
   @ApiResponse({ status: 200, type: ProjectDto })
   get(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<ProjectDto> {
     return this.rpc.send('projects.get', { userId, projectId });
   }
 
   @Patch(':projectId')
-  @ApiOperation({ operationId: 'updateProject' })
+  @ApiOperation({ operationId: 'updateProject', summary: 'Rename a project or set its rate limit' })
   @ApiResponse({ status: 200, type: ProjectDto })
   update(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string, @Body() body: UpdateProjectDto): Promise<ProjectDto> {
     return this.rpc.send('projects.update', { userId, projectId, ...body });
@@ -58,7 +58,7 @@ export class ProjectsController {
 
   @Delete(':projectId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'deleteProject' })
+  @ApiOperation({ operationId: 'deleteProject', summary: 'Delete a project and everything in it' })
   @ApiResponse({ status: 204 })
   async delete(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<void> {
     await this.rpc.send('projects.delete', { userId, projectId });
@@ -88,7 +88,7 @@ export class ProjectsController {
   }
 
   @Get(':projectId/keys')
-  @ApiOperation({ operationId: 'listApiKeys' })
+  @ApiOperation({ operationId: 'listApiKeys', summary: "List a project's API keys (never the keys themselves)" })
   @ApiResponse({ status: 200, type: ApiKeyListDto })
   listKeys(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<ApiKeyListDto> {
     return this.rpc.send('apiKeys.list', { userId, projectId });
@@ -107,7 +107,7 @@ export class ProjectsController {
   }
 
   @Post(':projectId/connectors')
-  @ApiOperation({ operationId: 'createConnector' })
+  @ApiOperation({ operationId: 'createConnector', summary: 'Add a connector (credentials are write-only)' })
   @ApiResponse({ status: 201, type: ConnectorDto })
   createConnector(
     @CurrentUserId() userId: string,
@@ -118,14 +118,14 @@ export class ProjectsController {
   }
 
   @Get(':projectId/connectors')
-  @ApiOperation({ operationId: 'listConnectors' })
+  @ApiOperation({ operationId: 'listConnectors', summary: "List a project's connectors" })
   @ApiResponse({ status: 200, type: ConnectorListDto })
   listConnectors(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<ConnectorListDto> {
     return this.rpc.send('connectors.list', { userId, projectId });
   }
 
   @Get(':projectId/connectors/:connectorId')
-  @ApiOperation({ operationId: 'getConnector' })
+  @ApiOperation({ operationId: 'getConnector', summary: 'One connector' })
   @ApiResponse({ status: 200, type: ConnectorDto })
   getConnector(
     @CurrentUserId() userId: string,
@@ -136,7 +136,7 @@ export class ProjectsController {
   }
 
   @Patch(':projectId/connectors/:connectorId')
-  @ApiOperation({ operationId: 'updateConnector' })
+  @ApiOperation({ operationId: 'updateConnector', summary: "Change a connector's name, credentials or config" })
   @ApiResponse({ status: 200, type: ConnectorDto })
   updateConnector(
     @CurrentUserId() userId: string,
@@ -149,7 +149,7 @@ export class ProjectsController {
 
   @Delete(':projectId/connectors/:connectorId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'deleteConnector' })
+  @ApiOperation({ operationId: 'deleteConnector', summary: 'Delete a connector' })
   @ApiResponse({ status: 204 })
   async deleteConnector(
     @CurrentUserId() userId: string,

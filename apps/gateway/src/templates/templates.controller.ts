@@ -25,14 +25,14 @@ export class TemplatesController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listTemplates' })
+  @ApiOperation({ operationId: 'listTemplates', summary: "List a project's templates" })
   @ApiResponse({ status: 200, type: TemplateListDto })
   list(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<TemplateListDto> {
     return this.rpc.send('templates.list', { userId, projectId });
   }
 
   @Get(':templateId')
-  @ApiOperation({ operationId: 'getTemplate' })
+  @ApiOperation({ operationId: 'getTemplate', summary: 'One template' })
   @ApiResponse({ status: 200, type: TemplateDto })
   get(
     @CurrentUserId() userId: string,
@@ -56,7 +56,7 @@ export class TemplatesController {
 
   @Delete(':templateId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'deleteTemplate' })
+  @ApiOperation({ operationId: 'deleteTemplate', summary: 'Delete a template' })
   @ApiResponse({ status: 204 })
   async delete(
     @CurrentUserId() userId: string,

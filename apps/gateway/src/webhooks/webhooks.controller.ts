@@ -48,14 +48,14 @@ export class WebhooksController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listWebhooks' })
+  @ApiOperation({ operationId: 'listWebhooks', summary: "List a project's webhook endpoints" })
   @ApiResponse({ status: 200, type: WebhookListDto })
   list(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<WebhookListDto> {
     return this.rpc.send('webhooks.list', { userId, projectId });
   }
 
   @Get(':webhookId')
-  @ApiOperation({ operationId: 'getWebhook' })
+  @ApiOperation({ operationId: 'getWebhook', summary: 'One webhook endpoint' })
   @ApiResponse({ status: 200, type: WebhookDto })
   get(
     @CurrentUserId() userId: string,
@@ -79,7 +79,7 @@ export class WebhooksController {
 
   @Delete(':webhookId')
   @HttpCode(204)
-  @ApiOperation({ operationId: 'deleteWebhook' })
+  @ApiOperation({ operationId: 'deleteWebhook', summary: 'Delete a webhook endpoint' })
   @ApiResponse({ status: 204 })
   async delete(
     @CurrentUserId() userId: string,
