@@ -156,7 +156,7 @@ class Child {
   record(line) {
     if (!line.trim()) return;
     // pino levels: 40 warn, 50 error, 60 fatal; anything on stderr from Nest's own logger counts too.
-    if (/"level":\s*(4|5|6)0\b/.test(line) || /\b(ERROR|WARN|failed to start)\b/.test(line)) {
+    if (/"level":\s*[456]0\b/.test(line) || /\b(?:ERROR|WARN|failed to start)\b/.test(line)) {
       this.problemLines++;
       if (this.problems.length < 5) this.problems.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
     }
@@ -379,7 +379,7 @@ async function http(method, url, { token, body, timeoutMs = 15_000 } = {}) {
 /** Retries while the platform is still coming up (connection refused, 502/503/504), up to a deadline. */
 async function callUntil(method, url, options, expectStatus, deadlineMs = 60_000) {
   const deadline = Date.now() + deadlineMs;
-  let last = 'no answer';
+  let last;
   for (;;) {
     try {
       const res = await Promise.race([http(method, url, options), crashed]);

@@ -86,7 +86,7 @@ const state = {
   procs: [],
   /** The EmbeddedPostgres instance, when we run one. */
   pg: null,
-  /** Its initialise() promise while initdb runs. */
+  /** Its initialise() promise while initdb runs. @type {Promise<void> | null} */
   initialising: null,
   /** The redis-server child, when we run one. */
   redis: null,
@@ -284,7 +284,7 @@ async function providePostgres() {
 }
 
 async function checkPostgres(url) {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new StartError('DATABASE_URL must be a postgres:// URL');
+  if (!/^postgres(?:ql)?:\/\//.test(url)) throw new StartError('DATABASE_URL must be a postgres:// URL');
   const { Client } = require('pg');
   const client = new Client({ connectionString: url, connectionTimeoutMillis: PG_CONNECT_TIMEOUT_MS });
   client.on('error', () => undefined);
@@ -489,7 +489,7 @@ function postgresLog() {
       if (!line) continue;
       lines.push(line);
       if (lines.length > 100) lines = lines.slice(-50);
-      if (VERBOSE || (running && /\b(WARNING|ERROR|FATAL|PANIC):/.test(line))) out(process.stderr, formatLine('postgres', line));
+      if (VERBOSE || (running && /\b(?:WARNING|ERROR|FATAL|PANIC):/.test(line))) out(process.stderr, formatLine('postgres', line));
     }
   };
   return {
@@ -503,7 +503,7 @@ function postgresLog() {
     text: () => lines.join('\n'),
     lastLine: () => lines[lines.length - 1],
     lastError: () => {
-      const line = [...lines].reverse().find((l) => /\b(FATAL|PANIC|ERROR):|^initdb: error/.test(l));
+      const line = [...lines].reverse().find((l) => /\b(?:FATAL|PANIC|ERROR):|^initdb: error/.test(l));
       return line && line.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '');
     },
   };
@@ -654,7 +654,8 @@ function startApp(app, appEnv) {
   proc.on('message', (message) => {
     if (message && message.ready === true) started.ready = true;
   });
-  closed.then((result) => {
+  // Never rejects (spawnNode resolves on 'error' too); fail() reports the exit.
+  void closed.then((result) => {
     if (state.stopping) return;
     if (result.error) fail(`${app} could not be started: ${oneLine(result.error)}`);
     else fail(`${app} exited unexpectedly (${describeExit(result.code, result.signal)})`);

@@ -89,7 +89,7 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     jwtSecret: dto.JWT_SECRET,
     encryption: { currentVersion, keys },
     connectors: dto.CONNECTORS ? (dto.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES],
-    publicUrl: dto.PUBLIC_URL?.replace(/\/+$/, ''),
+    publicUrl: dto.PUBLIC_URL?.replace(/(?<!\/)\/+$/, ''),
     dashboardDir: dto.DASHBOARD_DIR,
     apiKeyCacheTtlMs: dto.API_KEY_CACHE_TTL_MS ?? 60_000,
     workerConcurrency: dto.WORKER_CONCURRENCY ?? 50,

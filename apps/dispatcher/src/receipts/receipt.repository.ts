@@ -49,14 +49,14 @@ export class ReceiptRepository {
    */
   applyPending(connectorId: string, externalId: string): Promise<ReceiptMove[]> {
     return this.dataSource.transaction(async (tx) => {
-      const rows: Array<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }> = (
-        await tx.query(
-          `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
+      type PendingRow = { status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null };
+      // A DELETE … RETURNING answers [rows, affected count].
+      const [rows] = await tx.query<[PendingRow[], number]>(
+        `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
              AND EXISTS (SELECT 1 FROM messages m WHERE m.connector_id = $1 AND m.external_id = $2)
            RETURNING status, at, error_code, error_message, created_at`,
-          [connectorId, externalId],
-        )
-      )[0];
+        [connectorId, externalId],
+      );
       rows.sort((a, b) => a.at.getTime() - b.at.getTime());
       const moves: ReceiptMove[] = [];
       for (const row of rows) {

@@ -42,7 +42,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
         labelNames: ['connector'],
         registers: [this.registry],
         async collect() {
-          const counts = await redis.hgetall(`${key}:${field}`).catch(() => ({}) as Record<string, string>);
+          const counts = await redis.hgetall(`${key}:${field}`).catch((): Record<string, string> => ({}));
           for (const type of CONNECTOR_TYPES) this.set({ connector: type }, Number(counts[type] ?? 0));
         },
       });

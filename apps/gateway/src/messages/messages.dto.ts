@@ -153,7 +153,7 @@ export class SendMessageDto {
 }
 
 export class ListMessagesQueryDto {
-  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES as unknown as string[]) status?: MessageStatus;
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES) status?: MessageStatus;
   @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsString() @MaxLength(100) connector?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
