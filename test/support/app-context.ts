@@ -38,6 +38,11 @@ export async function suiteConfig(env: Record<string, string> = {}): Promise<{ c
 
 export async function compileApp(appModule: Type<unknown>, env: Record<string, string> = {}): Promise<AppContext> {
   const { config, database } = await suiteConfig(env);
+  return compileWith(appModule, config, () => dropDatabase(database));
+}
+
+/** Compiles a second app against the same database and Redis prefix (e.g. a worker beside its dispatcher). */
+export async function compileWith(appModule: Type<unknown>, config: AppConfig, afterClose = async () => {}): Promise<AppContext> {
   const module = await Test.createTestingModule({ imports: [appModule] })
     .overrideProvider(APP_CONFIG)
     .useValue(config)
@@ -50,7 +55,7 @@ export async function compileApp(appModule: Type<unknown>, env: Record<string, s
     get: <T>(type: Type<T>) => module.get(type),
     close: async () => {
       await module.close();
-      await dropDatabase(database);
+      await afterClose();
     },
   };
 }
