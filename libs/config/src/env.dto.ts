@@ -20,6 +20,14 @@ export class EnvDto {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
+  /** Connections each app's PostgreSQL pool may open; size it against the server's max_connections (README). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
@@ -172,4 +180,42 @@ export class EnvDto {
   @Min(3, { message: 'WEBHOOK_DELIVERY_RETENTION_DAYS must be at least 3 (the retry schedule spans 42 h)' })
   @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS?: number;
+
+  /** Port of the app's own /healthz, /readyz and /metrics server (the gateway also serves them on PORT). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  HEALTH_PORT?: number;
+
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  @IsOptional()
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Lets connector base URLs and SMTP hosts resolve to private addresses (local development and tests only). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'CONNECTOR_ALLOW_PRIVATE must be true or false' })
+  CONNECTOR_ALLOW_PRIVATE?: 'true' | 'false';
+
+  /** Comma-separated host names connectors may reach even when they resolve to private addresses. */
+  @IsOptional()
+  @Matches(/^[A-Za-z0-9.:-]+(,[A-Za-z0-9.:-]+)*$/, { message: 'CONNECTOR_ALLOWED_HOSTS must be a comma list of host names' })
+  CONNECTOR_ALLOWED_HOSTS?: string;
+
+  /** The highest requests-per-second limit a project may set for itself. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(100_000)
+  PROJECT_MAX_RATE_LIMIT?: number;
+
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_PROJECTS_PER_USER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_KEYS_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_CONNECTORS_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_TEMPLATES_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_WEBHOOKS_PER_PROJECT?: number;
 }
