@@ -189,8 +189,9 @@ export class EnvDto {
   @Max(65535)
   HEALTH_PORT?: number;
 
-  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`. */
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; empty means unset (compose passes `${METRICS_TOKEN:-}`). */
   @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
   @IsString()
   @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
   METRICS_TOKEN?: string;
