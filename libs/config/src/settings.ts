@@ -36,7 +36,11 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
   healthPort: { env: ['HEALTH_PORT'], readBy: ALL, read: (d) => d.HEALTH_PORT },
   metricsToken: { env: ['METRICS_TOKEN'], readBy: ALL, read: (d) => d.METRICS_TOKEN },
   databaseUrl: { env: ['DATABASE_URL'], readBy: WITH_DATABASE, read: (d) => d.DATABASE_URL },
-  databasePoolSize: { env: ['DATABASE_POOL_SIZE'], readBy: ['management', 'dispatcher', 'worker', 'webhooks'], read: (d) => d.DATABASE_POOL_SIZE ?? 10 },
+  databasePoolSize: {
+    env: ['DATABASE_POOL_SIZE'],
+    readBy: ['management', 'dispatcher', 'worker', 'webhooks'],
+    read: (d) => d.DATABASE_POOL_SIZE ?? 10,
+  },
   redisUrl: { env: ['REDIS_URL'], readBy: ALL, read: (d) => d.REDIS_URL ?? 'redis://127.0.0.1:6379' },
   redisPrefix: { env: ['REDIS_PREFIX'], readBy: ALL, read: (d) => d.REDIS_PREFIX ?? 'mjs' },
   logLevel: { env: ['LOG_LEVEL'], readBy: ALL, read: (d) => d.LOG_LEVEL ?? 'info' },
