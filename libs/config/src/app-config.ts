@@ -36,6 +36,10 @@ export interface AppConfig {
   /** Factor applied to the webhook retry schedule. */
   webhookRetryScale: number;
   webhookDeliveryRetentionDays: number;
+  /** Abuse limits on credentials (API.md "Sessions and abuse limits"); counted in Redis across gateways. */
+  authLimits: { failedLoginsPerEmail: number; requestsPerIpPerMinute: number; unknownKeysPerIpPerMinute: number };
+  /** Bearer token /metrics asks for; unset: /metrics is open (keep it off the public network then). */
+  metricsToken?: string;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +109,12 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
     webhookDeliveryRetentionDays: dto.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
+    authLimits: {
+      failedLoginsPerEmail: dto.LOGIN_FAILURES_PER_EMAIL ?? 5,
+      requestsPerIpPerMinute: dto.AUTH_REQUESTS_PER_IP ?? 20,
+      unknownKeysPerIpPerMinute: dto.UNKNOWN_KEYS_PER_IP ?? 20,
+    },
+    metricsToken: dto.METRICS_TOKEN,
   };
 }
 
