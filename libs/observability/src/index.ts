@@ -2,3 +2,4 @@ export * from './logger.module';
 export * from './bootstrap';
 export * from './periodic-task';
 export * from './health-server';
+export * from './log-error';
