@@ -1,6 +1,16 @@
 import { randomBytes } from 'node:crypto';
 import { Client } from 'pg';
-import { APPS, AppName, deleteRedisKeys, freePort, NodeProcess, Supervisor, throwawaySecrets, waitFor, withDeadline } from '../../libs/devkit/src';
+import {
+  APPS,
+  AppName,
+  deleteRedisKeys,
+  freePort,
+  NodeProcess,
+  Supervisor,
+  throwawaySecrets,
+  waitFor,
+  withDeadline,
+} from '../../libs/devkit/src';
 import { createSuiteDatabase, databaseUrl, dropDatabase, redisUrl } from './databases';
 
 export { APPS, deleteRedisKeys, freePort };
