@@ -1,3 +1,4 @@
 export * from './logger.module';
 export * from './bootstrap';
 export * from './periodic-task';
+export * from './background-failures';
