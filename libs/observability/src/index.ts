@@ -3,3 +3,4 @@ export * from './bootstrap';
 export * from './periodic-task';
 export * from './health-server';
 export * from './log-error';
+export * from './background-failures';
