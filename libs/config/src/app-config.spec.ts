@@ -22,6 +22,8 @@ describe('parseConfig', () => {
     expect(config.webhookRetryScale).toBe(1);
     expect(config.trustProxy).toEqual(['loopback']);
     expect(config.webhookDeliveryRetentionDays).toBe(30);
+    expect(config.authLimits).toEqual({ failedLoginsPerEmail: 5, requestsPerIpPerMinute: 20, unknownKeysPerIpPerMinute: 20 });
+    expect(config.metricsToken).toBeUndefined();
   });
 
   it.each([

@@ -59,6 +59,8 @@ export interface AppConfig {
     templatesPerProject: number;
     webhooksPerProject: number;
   };
+  /** Abuse limits on credentials (API.md "Sessions and abuse limits"); counted in Redis across gateways. */
+  authLimits: { failedLoginsPerEmail: number; requestsPerIpPerMinute: number; unknownKeysPerIpPerMinute: number };
 }
 
 /** Parses and checks the environment for `app` (every app when omitted); throws ConfigError with a one-line reason. */

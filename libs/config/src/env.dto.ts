@@ -159,6 +159,30 @@ export class EnvDto {
   @Max(720)
   IDEMPOTENCY_TTL_HOURS?: number;
 
+  /** Failed logins per email in 15 minutes before 429 too-many-attempts (API.md: 5). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_FAILURES_PER_EMAIL?: number;
+
+  /** Requests to /auth/* per client IP per minute (API.md: 20); tests that sign up many users raise it. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_REQUESTS_PER_IP?: number;
+
+  /** Requests with an API key that does not exist, per client IP per minute (API.md: 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  UNKNOWN_KEYS_PER_IP?: number;
+
   /** Lets webhook endpoints resolve to loopback, private and link-local addresses (local development and tests only). */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })

@@ -94,6 +94,15 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
   },
   connectorAllowedHosts: { env: ['CONNECTOR_ALLOWED_HOSTS'], readBy: CONNECTOR_USERS, read: (d) => list(d.CONNECTOR_ALLOWED_HOSTS) },
   projectMaxRateLimit: { env: ['PROJECT_MAX_RATE_LIMIT'], readBy: ['management'], read: (d) => d.PROJECT_MAX_RATE_LIMIT ?? 1000 },
+  authLimits: {
+    env: ['LOGIN_FAILURES_PER_EMAIL', 'AUTH_REQUESTS_PER_IP', 'UNKNOWN_KEYS_PER_IP'],
+    readBy: ['gateway'],
+    read: (d) => ({
+      failedLoginsPerEmail: d.LOGIN_FAILURES_PER_EMAIL ?? 5,
+      requestsPerIpPerMinute: d.AUTH_REQUESTS_PER_IP ?? 20,
+      unknownKeysPerIpPerMinute: d.UNKNOWN_KEYS_PER_IP ?? 20,
+    }),
+  },
   quotas: {
     env: [
       'MAX_PROJECTS_PER_USER',
