@@ -5,7 +5,7 @@
  */
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import { createDatabase } from '@app/devkit';
 import { adminUrl, databaseUrl, dropDatabase, redisUrl } from '../support/databases';
 import { apiRequest, deleteRedisKeys, eventually, freePort } from '../support/platform';
 import { ROOT } from './manifests';
@@ -15,19 +15,13 @@ export { apiRequest, eventually, freePort };
 /** A database with no schema at all, so the manifest's own migrate step has to create it. */
 export async function createEmptyDatabase(): Promise<{ name: string; url: string; drop: () => Promise<void> }> {
   const name = `mjs_deploy_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}"`);
-  } finally {
-    await admin.end();
-  }
+  await createDatabase(adminUrl(), name);
   return { name, url: databaseUrl(name), drop: () => dropDatabase(name) };
 }
 
 export function freshRedisPrefix(): { prefix: string; url: string; clear: () => Promise<void> } {
   const prefix = `d${randomBytes(5).toString('hex')}`;
-  return { prefix, url: redisUrl(), clear: () => deleteRedisKeys(redisUrl(), prefix) };
+  return { prefix, url: redisUrl(), clear: () => deleteRedisKeys(redisUrl(), prefix).then(() => undefined) };
 }
 
 export class LaunchedProcess {
