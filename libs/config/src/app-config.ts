@@ -36,6 +36,10 @@ export interface AppConfig {
   /** Factor applied to the webhook retry schedule. */
   webhookRetryScale: number;
   webhookDeliveryRetentionDays: number;
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans are exported over OTLP/HTTP; unset, tracing records nothing. */
+  otlpEndpoint?: string;
+  /** Messages `sent` longer than this are asked about at the provider when no receipt can reach us (no PUBLIC_URL). */
+  reconcileAfterMs: number;
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +109,8 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
     webhookDeliveryRetentionDays: dto.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
+    otlpEndpoint: dto.OTEL_EXPORTER_OTLP_ENDPOINT,
+    reconcileAfterMs: dto.RECONCILE_AFTER_MS ?? 300_000,
   };
 }
 

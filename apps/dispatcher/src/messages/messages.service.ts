@@ -10,6 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
+import { inSpan, Span, traceCarrier } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -31,11 +32,16 @@ export class MessagesService {
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
-  async accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+  accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+    const id = randomUUID();
+    return inSpan('message.accept', { messageId: id }, (span) => this.acceptAs(id, cmd, span));
+  }
+
+  private async acceptAs(id: string, cmd: SendMessageCommand, span: Span): Promise<AcceptedMessage> {
     const connector = await this.directory.resolve(cmd.projectId, cmd.connector);
+    span.setAttribute('messagejs.connector.type', connector.type);
     const composed = await this.composer.compose(cmd, connector);
     const createdAt = new Date();
-    const id = randomUUID();
     const result = await this.batcher.submit({
       id,
       projectId: cmd.projectId,
@@ -48,6 +54,7 @@ export class MessagesService {
       metadata: cmd.metadata ?? null,
       idempotency: cmd.idempotency ?? null,
       createdAt,
+      trace: traceCarrier(),
     });
     if (!result.stored) {
       // The gateway lost the first answer (a timeout, a restart): answer as it would have, unless the body differs.
@@ -99,6 +106,7 @@ export class MessagesService {
         messageId: o.messageId,
         type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const),
         at: o.finishedAt,
+        trace: o.trace,
       }));
     await this.events.emit(events).catch(() => undefined);
     return { applied: applied.length };
