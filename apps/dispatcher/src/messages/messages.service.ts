@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AcceptedMessage,
   AttemptOutcome,
@@ -21,6 +21,7 @@ import { MessageRepository } from './message.repository';
 
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
   constructor(
     private readonly directory: ConnectorDirectory,
     private readonly batcher: AcceptBatcher,
@@ -68,6 +69,7 @@ export class MessagesService {
     void this.events
       .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
       .catch(() => undefined);
+    this.logger.debug(`accepted for the ${connector.type} connector ${connector.id}`);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 

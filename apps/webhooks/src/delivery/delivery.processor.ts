@@ -70,6 +70,7 @@ export class DeliveryProcessor {
       body,
     );
     const verdict = judgeAttempt(result.status, attempt, this.config.webhookRetryScale);
+    this.logger.debug(`webhook ${ref.type} to endpoint ${ref.endpointId}, attempt ${attempt}: ${result.status ?? result.error}`);
     const answer = { responseStatus: result.status, durationMs: result.durationMs, error: result.error };
 
     switch (verdict.status) {

@@ -95,6 +95,7 @@ export class SendProcessor {
       );
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
       this.metrics.sent(connectorType);
+      this.logger.debug(`attempt ${attempt}: ${connectorType} accepted the message as ${result.externalId}`);
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       const failure = classify(err);
