@@ -45,7 +45,10 @@ describe('status reconciliation (no PUBLIC_URL)', () => {
   });
 
   it('moves a message Twilio later reports delivered to delivered, and fires the webhook, with no callback', async () => {
-    const res = await platform.request('POST', 'messages', { token: tenant.apiKey, body: { to: TO, message: 'hello', connector: 'twilio' } });
+    const res = await platform.request('POST', 'messages', {
+      token: tenant.apiKey,
+      body: { to: TO, message: 'hello', connector: 'twilio' },
+    });
     expect(res.status).toBe(202);
     const [created] = await twilio.waitForSent(1, 20_000);
     expect(created.statusCallback).toBeNull();

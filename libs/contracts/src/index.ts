@@ -12,3 +12,4 @@ export * from './trace-carrier';
 export * from './templates.rpc';
 export * from './receipts.rpc';
 export * from './webhooks.rpc';
+export * from './ids';

@@ -1,15 +1,15 @@
 import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, ConfigScope } from '@app/config';
 import { startTracing, stopTracing } from './tracing';
 
 /**
  * Reads the config before anything else, so a bad value stops the app with one line and exit 1; then
  * installs the tracer, before Nest boots, so the first request or job already runs under it.
  */
-export function configOrExit(app: string): ReturnType<typeof loadConfig> {
+export function configOrExit(app: ConfigScope): ReturnType<typeof loadConfig> {
   try {
-    const config = loadConfig();
+    const config = loadConfig(app);
     startTracing(app, config.otlpEndpoint);
     return config;
   } catch (err) {

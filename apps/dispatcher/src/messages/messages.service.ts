@@ -10,7 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
-import { inSpan, Span, traceCarrier } from '@app/observability';
+import { inSpan, logBackgroundFailure, Span, traceCarrier } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -22,6 +22,7 @@ import { MessageRepository } from './message.repository';
 @Injectable()
 export class MessagesService {
   private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     private readonly directory: ConnectorDirectory,
     private readonly batcher: AcceptBatcher,
@@ -68,7 +69,7 @@ export class MessagesService {
     }
     void this.events
       .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
-      .catch(() => undefined);
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId: id }));
     this.logger.debug(`accepted for the ${connector.type} connector ${connector.id}`);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
@@ -89,8 +90,10 @@ export class MessagesService {
       throw new DomainError(ErrorCode.Conflict, `only a failed message can be retried; this one is ${current.status}`);
     }
     // The row is committed as queued first: if this hand-off is lost, the outbox sweep re-queues it.
-    await this.queues.addMany(redriven.type, [redriven.job]).catch(() => undefined);
-    void this.events.emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }]).catch(() => undefined);
+    await this.queues.addMany(redriven.type, [redriven.job]).catch(logBackgroundFailure(this.logger, 'send-enqueue', { messageId }));
+    void this.events
+      .emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }])
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId }));
     return this.repository.get(projectId, messageId);
   }
 
@@ -110,7 +113,9 @@ export class MessagesService {
         at: o.finishedAt,
         trace: o.trace,
       }));
-    await this.events.emit(events).catch(() => undefined);
+    await this.events
+      .emit(events)
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageIds: events.map((e) => e.messageId) }, events.length));
     return { applied: applied.length };
   }
 }
