@@ -37,9 +37,9 @@ export default tseslint.config(
     },
   },
   {
-    // Test code reads HTTP bodies (the harness's `request<T = any>` answers `any` by design, as supertest does) and
-    // asserts on them with expect(); the `any` rules would demand a type per response. Application code keeps them.
-    files: ['test/**', '**/*.spec.ts'],
+    // Test and bench code reads HTTP bodies (the harness's `request<T = any>` answers `any` by design, as supertest
+    // does) and asserts on them; the `any` rules would demand a type per response. Application code keeps them.
+    files: ['test/**', 'bench/**', '**/*.spec.ts'],
     rules: {
       '@typescript-eslint/no-explicit-any': 'off',
       '@typescript-eslint/no-unsafe-assignment': 'off',
