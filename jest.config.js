@@ -6,7 +6,20 @@ const moduleNameMapper = {
 const transform = {
   '^.+\\.ts$': ['ts-jest', { tsconfig: '<rootDir>/tsconfig.json', diagnostics: false }],
 };
+const COVERED = [
+  '<rootDir>/apps/**/*.ts',
+  '<rootDir>/libs/**/*.ts',
+  '<rootDir>/packages/sdk/src/**/*.ts',
+  '!**/*.spec.ts',
+  '!**/main.ts',
+  '!<rootDir>/libs/database/src/migrations/**',
+  '!<rootDir>/libs/devkit/**',
+];
 module.exports = {
+  coverageReporters: ['text-summary', 'json-summary', 'html'],
+  // Just under what `npm run test:coverage` measured (statements 74.8, branches 66.6, functions 62.6, lines 76.9 %):
+  // a change that drops coverage fails the report. Raise them as tests are added.
+  coverageThreshold: { global: { statements: 74, branches: 65, functions: 61, lines: 76 } },
   projects: [
     {
       displayName: 'unit',
@@ -20,6 +33,8 @@ module.exports = {
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
+      // `npm run test:coverage` measures what the unit suite covers of the apps, libs and the SDK.
+      collectCoverageFrom: COVERED,
       // Specs of services that persist use the machine's real PostgreSQL: migrate once, each spec copies the template.
       globalSetup: '<rootDir>/test/support/global-setup.ts',
       globalTeardown: '<rootDir>/test/support/global-teardown.ts',
