@@ -122,14 +122,19 @@ export class Platform implements PlatformApi {
       env.DATABASE_URL = url.toString();
     }
     const platform = new Platform(database, `t${randomBytes(5).toString('hex')}`, await freePort(), env);
-    platform.db = new Client({ connectionString: databaseUrl(database) });
-    await platform.db.connect();
-    await Promise.all((options.apps ?? APPS).map((app) => platform.startApp(app)));
+    try {
+      platform.db = new Client({ connectionString: databaseUrl(database) });
+      await platform.db.connect();
+      await Promise.all((options.apps ?? APPS).map((app) => platform.startApp(app)));
+    } catch (err) {
+      await platform.stop(); // nothing of a platform that failed to start may outlive the suite
+      throw err;
+    }
     return platform;
   }
 
-  /** Starts `app` and resolves once it announces that it serves. */
-  async startApp(app: AppName, timeoutMs = 30_000): Promise<void> {
+  /** Starts `app` and resolves once it announces that it serves (generous: the machine may be busy). */
+  async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
     const proc = this.supervisor.start(app, this.env);
     this.processes.set(app, proc);
     try {
