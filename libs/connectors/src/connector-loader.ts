@@ -75,6 +75,7 @@ export class ConnectorLoader implements OnModuleInit {
   async evict(connectorId: string): Promise<void> {
     const entry = this.cache.get(connectorId);
     this.cache.delete(connectorId);
+    // Best effort: the evicted connector is dropped either way, and its sockets with it.
     await entry?.connector.close?.().catch(() => undefined);
   }
 }
