@@ -168,6 +168,22 @@ export class Platform implements PlatformApi {
     return exit.code;
   }
 
+  /** Resolves once every one of these messages is `sent`, with how long that took (ms). */
+  async allSent(ids: string[], timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    await waitFor(
+      async () => {
+        const { rows } = await this.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
+          ids,
+        ]);
+        return rows[0].n === ids.length;
+      },
+      timeoutMs,
+      250,
+    );
+    return Date.now() - started;
+  }
+
   /**
    * Resolves once none of these BullMQ queues holds a job in `states`: everything enqueued before the
    * call has been handled. The event that proves a negative ("nothing more was sent"), instead of a sleep.
