@@ -1,7 +1,8 @@
-import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import type Redis from 'ioredis';
 import { ChangeChannel } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { closeRedis, createRedis } from './redis-connection';
 
 /**
  * Redis pub/sub that tells every process a cached thing changed (a key revoked, a connector edited),
@@ -9,7 +10,6 @@ import { APP_CONFIG, AppConfig } from '@app/config';
  */
 @Injectable()
 export class ChangeFeed implements OnApplicationShutdown {
-  private readonly logger = new Logger(ChangeFeed.name);
   private publisher?: Redis;
   private subscriber?: Redis;
   private readonly listeners = new Map<string, Array<(id: string) => void>>();
@@ -21,14 +21,13 @@ export class ChangeFeed implements OnApplicationShutdown {
   }
 
   async publish(name: ChangeChannel, id: string): Promise<void> {
-    this.publisher ??= new Redis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
+    this.publisher ??= createRedis(this.config, 'change feed publisher', 'command');
     await this.publisher.publish(this.channel(name), id);
   }
 
   async subscribe(name: ChangeChannel, listener: (id: string) => void): Promise<void> {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.config.redisUrl, { maxRetriesPerRequest: null });
-      this.subscriber.on('error', (err) => this.logger.warn(`change feed: ${err.message}`));
+      this.subscriber = createRedis(this.config, 'change feed subscriber', 'blocking');
       this.subscriber.on('message', (channel: string, id: string) => {
         for (const fn of this.listeners.get(channel) ?? []) fn(id);
       });
@@ -39,6 +38,6 @@ export class ChangeFeed implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.publisher?.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+    await Promise.all([this.publisher && closeRedis(this.publisher), this.subscriber && closeRedis(this.subscriber)]);
   }
 }

@@ -1,4 +1,5 @@
 import { ClientRedis, RedisOptions, ServerRedis } from '@nestjs/microservices';
+import { reconnectDelay } from './redis-connection';
 
 /**
  * Nest's Redis transport uses the pattern itself as the channel, and Redis pub/sub channels are
@@ -53,29 +54,4 @@ export class PrefixedRedisClient extends ClientRedis {
     const self = this as unknown as { pubClient?: { status: string } | null; subClient?: { status: string } | null };
     return self.pubClient?.status === 'ready' && self.subClient?.status === 'ready';
   }
-}
-
-function reconnectDelay(times: number): number {
-  return Math.min(times * 200, 2_000);
-}
-
-/** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */
-export function redisOptionsFromUrl(url: string): {
-  host: string;
-  port: number;
-  password?: string;
-  username?: string;
-  db?: number;
-  tls?: object;
-} {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(db !== undefined && !Number.isNaN(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
 }

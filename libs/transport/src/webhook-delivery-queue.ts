@@ -8,6 +8,7 @@ import {
   WebhookDeliveryJobData,
 } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { closeQueue, logRedisErrors } from './redis-connection';
 import { bullConnection, bullPrefix } from './send-queues';
 
 /** The job id: one job per (endpoint, webhook id, replay), so a fan-out or a request that runs twice queues nothing new. */
@@ -25,7 +26,7 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
       connection: bullConnection(config),
       prefix: bullPrefix(config),
     });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${WEBHOOK_DELIVERIES_QUEUE}`);
   }
 
   async addMany(jobs: WebhookDeliveryJobData[]): Promise<void> {
@@ -46,6 +47,6 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 }

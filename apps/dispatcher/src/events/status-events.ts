@@ -3,7 +3,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
+import { bullConnection, bullPrefix, ChangeFeed, closeQueue, logRedisErrors } from '@app/transport';
 
 const TTL_MS = 30_000;
 /** Enough for every active project; beyond it the oldest entry goes (it is only a cache). */
@@ -40,7 +40,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
     private readonly changes: ChangeFeed,
   ) {
     this.queue = new Queue<StatusEventData>(STATUS_EVENTS_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${STATUS_EVENTS_QUEUE}`);
   }
 
   async onModuleInit(): Promise<void> {
@@ -50,7 +50,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 
   async emit(events: StatusEventData[]): Promise<void> {

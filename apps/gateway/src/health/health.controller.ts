@@ -1,10 +1,11 @@
 import { Controller, Get, Header, Inject, OnApplicationShutdown, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { closeRedis, createRedis } from '@app/transport';
 import { GatewayMetrics } from './gateway.metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -24,9 +25,8 @@ export class HealthController implements OnApplicationShutdown {
     private readonly metrics: GatewayMetrics,
   ) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
-    this.pool.on('error', () => undefined);
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false });
-    this.redis.on('error', () => undefined);
+    this.pool.on('error', () => undefined); // an idle probe connection lost: /readyz reports PostgreSQL on its next call
+    this.redis = createRedis(config, 'readiness probe', 'probe');
   }
 
   @Get('healthz')
@@ -61,6 +61,7 @@ export class HealthController implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.pool.end().catch(() => undefined), this.redis.quit().catch(() => undefined)]);
+    // Best effort: the process is exiting, and an unreachable server leaves nothing to close.
+    await Promise.all([this.pool.end().catch(() => undefined), closeRedis(this.redis)]);
   }
 }
