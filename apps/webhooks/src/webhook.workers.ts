@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Worker } from 'bullmq';
 import { STATUS_EVENTS_QUEUE, StatusEventData, WEBHOOK_DELIVERIES_QUEUE, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { recordBackgroundFailure } from '@app/observability';
+import { recordBackgroundFailure, watchConsumer } from '@app/observability';
 import { bullConnection, bullPrefix } from '@app/transport';
 import { DeliveryProcessor, RetryDelivery } from './delivery/delivery.processor';
 import { retryDelayMs } from './delivery/delivery-policy';
@@ -57,6 +57,7 @@ export class WebhookWorkers implements OnApplicationBootstrap, OnApplicationShut
     for (const worker of [events, deliveries]) {
       worker.on('error', (err) => this.logger.warn(`${worker.name} worker: ${err.message}`));
       this.workers.push(worker);
+      watchConsumer({ name: worker.name, isRunning: () => worker.isRunning() && !worker.isPaused() });
     }
     this.logger.log(`consuming ${STATUS_EVENTS_QUEUE}, ${WEBHOOK_DELIVERIES_QUEUE}`);
   }

@@ -34,7 +34,11 @@ export class ConnectorLoader implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ConnectorChanged, (id) => void this.evict(id));
+    await this.changes.subscribe(
+      ChangeChannel.ConnectorChanged,
+      (id) => void this.evict(id),
+      () => [...this.cache.keys()].forEach((id) => void this.evict(id)),
+    );
   }
 
   async load(projectId: string, connectorId: string): Promise<Cached> {

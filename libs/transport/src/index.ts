@@ -1,6 +1,5 @@
 export * from './change-feed';
 export * from './prefixed-redis';
-export * from './redis-connection';
 export * from './rpc-client';
 export * from './rpc-exception.filter';
 export * from './rpc-handlers.check';

@@ -1,5 +1,5 @@
 import { ClientRedis, RedisOptions, ServerRedis } from '@nestjs/microservices';
-import { reconnectDelay } from './redis-connection';
+import { reconnectDelay } from '@app/config';
 
 /**
  * Nest's Redis transport uses the pattern itself as the channel, and Redis pub/sub channels are
@@ -21,6 +21,11 @@ export class PrefixedRedisServer extends ServerRedis {
   /** Nest gives up after `retryAttempts`; a platform process must instead reconnect for as long as it runs. */
   override createRetryStrategy(times: number): number | undefined {
     return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
+  }
+
+  /** Whether the subscriber connection is up, i.e. requests on the channels are being heard. */
+  isListening(): boolean {
+    return (this as unknown as { subClient?: { status: string } | null }).subClient?.status === 'ready';
   }
 
   override getHandlerByPattern(channel: string) {

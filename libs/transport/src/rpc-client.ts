@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { DomainError, ErrorCode, RpcPattern, RpcPayload, RpcReply } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, redisOptions } from '@app/config';
 import { PrefixedRedisClient } from './prefixed-redis';
-import { redisOptions } from './redis-connection';
 
 /** Typed request/response over the Redis transport; remote domain errors come back as DomainError. */
 @Injectable()

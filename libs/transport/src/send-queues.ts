@@ -1,8 +1,7 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { closeQueue, logRedisErrors, redisOptions } from './redis-connection';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors, redisOptions } from '@app/config';
 
 /** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
 export function bullPrefix(config: AppConfig): string {

@@ -7,8 +7,7 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WebhookDeliveryJobData,
 } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { closeQueue, logRedisErrors } from './redis-connection';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
 import { bullConnection, bullPrefix } from './send-queues';
 
 /** The job id: one job per (endpoint, webhook id, replay), so a fan-out or a request that runs twice queues nothing new. */

@@ -2,8 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { bullConnection, bullPrefix, ChangeFeed, closeQueue, logRedisErrors } from '@app/transport';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
+import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
 /** Enough for every active project; beyond it the oldest entry goes (it is only a cache). */
@@ -45,8 +45,9 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const drop = (projectId: string) => void this.wanted.delete(projectId);
-    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop);
-    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop);
+    const dropAll = () => this.wanted.clear();
+    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop, dropAll);
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop, dropAll);
   }
 
   async onApplicationShutdown(): Promise<void> {

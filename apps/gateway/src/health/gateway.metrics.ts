@@ -2,8 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register } from 'prom-client';
 import { CONNECTOR_TYPES } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { closeRedis, createRedis, SendQueues } from '@app/transport';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
+import { SendQueues } from '@app/transport';
 
 /** Prometheus metrics; sent/failed come from the workers' shared counters in Redis. */
 @Injectable()

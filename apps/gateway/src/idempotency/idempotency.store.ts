@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { closeRedis, createRedis } from '@app/transport';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 export type IdempotencyRecord =
   { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: unknown };

@@ -1,7 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { closeRedis, createRedis } from '@app/transport';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 /**
  * GCRA (a leaky bucket without a timer) over Redis, one key per connector, shared by every worker:

@@ -1,8 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 import { recordBackgroundFailure } from '@app/observability';
-import { closeRedis, createRedis } from '@app/transport';
 
 const FLUSH_EVERY_MS = 1_000;
 

@@ -1,7 +1,7 @@
 import type { EventEmitter } from 'node:events';
 import { Logger } from '@nestjs/common';
 import Redis from 'ioredis';
-import type { AppConfig } from '@app/config';
+import type { AppConfig } from './app-config';
 
 /**
  * Every Redis client of the platform is made here (the RPC transport, BullMQ, the change feed, the
@@ -61,8 +61,13 @@ export function redisOptions(config: Pick<AppConfig, 'redisUrl'>, role: RedisRol
 }
 
 /** A client that connects on first use; `name` says whose it is in the outage log line. */
-export function createRedis(config: Pick<AppConfig, 'redisUrl'>, name: string, role: RedisRole): Redis {
-  const redis = new Redis({ ...redisOptions(config, role), lazyConnect: true });
+export function createRedis(
+  config: Pick<AppConfig, 'redisUrl'>,
+  name: string,
+  role: RedisRole,
+  extra: { connectionName?: string } = {},
+): Redis {
+  const redis = new Redis({ ...redisOptions(config, role), lazyConnect: true, ...extra });
   logRedisErrors(redis, name);
   return redis;
 }
