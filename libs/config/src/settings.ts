@@ -87,6 +87,8 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
     readBy: ['webhooks'],
     read: (d) => d.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
   },
+  otlpEndpoint: { env: ['OTEL_EXPORTER_OTLP_ENDPOINT'], readBy: [...ALL, 'migrate'], read: (d) => d.OTEL_EXPORTER_OTLP_ENDPOINT },
+  reconcileAfterMs: { env: ['RECONCILE_AFTER_MS'], readBy: ['dispatcher'], read: (d) => d.RECONCILE_AFTER_MS ?? 300_000 },
   connectorAllowPrivate: {
     env: ['CONNECTOR_ALLOW_PRIVATE'],
     readBy: CONNECTOR_USERS,
