@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { JobType, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import {
   APPS,
@@ -159,6 +161,25 @@ export class Platform implements PlatformApi {
     const exit = await this.supervisor.stop(proc, timeoutMs);
     this.processes.delete(app);
     return exit.code;
+  }
+
+  /**
+   * Resolves once none of these BullMQ queues holds a job in `states`: everything enqueued before the
+   * call has been handled. The event that proves a negative ("nothing more was sent"), instead of a sleep.
+   */
+  async queuesIdle(queues: string[], states: JobType[] = ['wait', 'active', 'delayed', 'prioritized'], timeoutMs = 20_000): Promise<void> {
+    const connection = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
+    connection.on('error', () => undefined);
+    const handles = queues.map((name) => new Queue(name, { connection, prefix: `${this.redisPrefix}:bull` }));
+    try {
+      await waitFor(async () => {
+        const counts = await Promise.all(handles.map((q) => q.getJobCounts(...states)));
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      }, timeoutMs);
+    } finally {
+      await Promise.all(handles.map((q) => q.close()));
+      connection.disconnect();
+    }
   }
 
   request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {

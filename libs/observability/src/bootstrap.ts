@@ -52,9 +52,9 @@ export function applyCommonBootstrap(app: INestApplicationContext): void {
 }
 
 /**
- * Tells a supervising parent that this app now serves: scripts/start.js opens an IPC channel to each
- * app and prints "MessageJS is running" only once all five said so (the gateway's /readyz cannot tell
- * whether the apps behind it listen yet). A no-op when nobody opened a channel.
+ * Tells a supervising parent that this app now serves: the devkit Supervisor (npm start, the bench, the
+ * e2e harness) opens an IPC channel to each app and counts it ready only once it said so (the gateway's
+ * /readyz cannot tell whether the apps behind it listen yet). A no-op when nobody opened a channel.
  */
 export function announceReady(): void {
   if (!process.send) return;
