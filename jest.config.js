@@ -17,9 +17,9 @@ const COVERED = [
 ];
 module.exports = {
   coverageReporters: ['text-summary', 'json-summary', 'html'],
-  // Just under what `npm run test:coverage` measured (statements 74.8, branches 66.6, functions 62.6, lines 76.9 %):
-  // a change that drops coverage fails the report. Raise them as tests are added.
-  coverageThreshold: { global: { statements: 74, branches: 65, functions: 61, lines: 76 } },
+  // About one point under what `npm run test:coverage` measured (statements 75.5, branches 67.3, functions 64.6,
+  // lines 77.4 %): a change that drops coverage fails the report. Raise them as tests are added.
+  coverageThreshold: { global: { statements: 74, branches: 66, functions: 63, lines: 76 } },
   projects: [
     {
       displayName: 'unit',
