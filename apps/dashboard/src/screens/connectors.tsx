@@ -1,0 +1,3 @@
+export function ConnectorsScreen() {
+  return <p>Coming soon</p>;
+}

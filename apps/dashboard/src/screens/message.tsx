@@ -1,0 +1,3 @@
+export function MessageScreen() {
+  return <p>Coming soon</p>;
+}

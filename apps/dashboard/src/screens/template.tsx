@@ -1,0 +1,3 @@
+export function TemplateScreen() {
+  return <p>Coming soon</p>;
+}

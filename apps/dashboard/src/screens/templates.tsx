@@ -1,0 +1,3 @@
+export function TemplatesScreen() {
+  return <p>Coming soon</p>;
+}
