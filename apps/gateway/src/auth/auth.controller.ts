@@ -1,11 +1,13 @@
-import { Body, Controller, Get, HttpCode, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Get, HttpCode, Post, UseGuards, UseInterceptors } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RpcClient } from '@app/transport';
 import { CurrentUserId } from './auth-context';
 import { AuthTokensDto, CredentialsDto, LoginDto, RefreshDto, UserDto } from './auth.dto';
 import { JwtGuard } from './jwt.guard';
+import { SessionCookieInterceptor } from './session-cookie.interceptor';
 
 @ApiTags('auth')
+@UseInterceptors(SessionCookieInterceptor)
 @Controller('auth')
 export class AuthController {
   constructor(private readonly rpc: RpcClient) {}
