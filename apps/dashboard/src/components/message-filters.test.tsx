@@ -11,7 +11,7 @@ import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import type { Connector } from '../api/types';
-import { messagesQuery, parseMessageSearch } from '../lib/search';
+import { type MessageSearch, messagesQuery, parseMessageSearch } from '../lib/search';
 import { MessageFilters } from './message-filters';
 
 const CONNECTORS: Connector[] = [
@@ -34,9 +34,9 @@ async function renderAt(url: string) {
     path: '/messages',
     validateSearch: parseMessageSearch,
     component: function Screen() {
-      const search = useSearch({ from: '/messages' });
-      const navigate = useNavigate({ from: '/messages' });
-      return <MessageFilters value={search} connectors={CONNECTORS} onChange={(next) => void navigate({ search: next })} />;
+      const search = useSearch({ strict: false }) as MessageSearch;
+      const navigate = useNavigate();
+      return <MessageFilters value={search} connectors={CONNECTORS} onChange={(next) => void navigate({ search: next } as never)} />;
     },
   });
   const router = createRouter({ routeTree: root.addChildren([messages]), history: createMemoryHistory({ initialEntries: [url] }) });
