@@ -1,8 +1,11 @@
-import * as AlertDialog from '@radix-ui/react-alert-dialog';
-import { type ReactNode } from 'react';
+import { type ReactNode, useId, useRef } from 'react';
 import { Button } from './ui';
 
-/** A destructive action behind an explicit second step (Radix AlertDialog: focus trapped, Escape cancels). */
+/**
+ * A destructive action behind an explicit second step, in the browser's own modal <dialog>: focus moves
+ * in and is kept there, Escape cancels, the page behind is inert — and, unlike dialog libraries that
+ * inject <style> tags for scroll locking, it runs under the dashboard's strict style-src CSP.
+ */
 export function ConfirmButton({
   label,
   title,
@@ -18,30 +21,41 @@ export function ConfirmButton({
   onConfirm: () => void;
   disabled?: boolean;
 }) {
+  const dialog = useRef<HTMLDialogElement>(null);
+  const id = useId();
   return (
-    <AlertDialog.Root>
-      <AlertDialog.Trigger asChild>
-        <Button variant="danger" disabled={disabled}>
-          {label}
-        </Button>
-      </AlertDialog.Trigger>
-      <AlertDialog.Portal>
-        <AlertDialog.Overlay className="fixed inset-0 bg-slate-900/40" />
-        <AlertDialog.Content className="fixed top-1/2 left-1/2 w-[min(28rem,90vw)] -translate-x-1/2 -translate-y-1/2 rounded-lg bg-white p-5 shadow-lg">
-          <AlertDialog.Title className="text-lg font-semibold text-slate-900">{title}</AlertDialog.Title>
-          <AlertDialog.Description className="mt-2 text-sm text-slate-700">{description}</AlertDialog.Description>
-          <div className="mt-4 flex justify-end gap-2">
-            <AlertDialog.Cancel asChild>
-              <Button variant="secondary">Cancel</Button>
-            </AlertDialog.Cancel>
-            <AlertDialog.Action asChild>
-              <Button variant="danger" onClick={onConfirm}>
-                {confirmLabel}
-              </Button>
-            </AlertDialog.Action>
-          </div>
-        </AlertDialog.Content>
-      </AlertDialog.Portal>
-    </AlertDialog.Root>
+    <>
+      <Button variant="danger" disabled={disabled} aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
+        {label}
+      </Button>
+      <dialog
+        ref={dialog}
+        role="alertdialog"
+        aria-labelledby={`${id}-title`}
+        aria-describedby={`${id}-description`}
+        className="m-auto w-[min(28rem,90vw)] rounded-lg bg-white p-5 text-left shadow-lg backdrop:bg-slate-900/40"
+      >
+        <h2 id={`${id}-title`} className="text-lg font-semibold text-slate-900">
+          {title}
+        </h2>
+        <div id={`${id}-description`} className="mt-2 text-sm text-slate-700">
+          {description}
+        </div>
+        <div className="mt-4 flex justify-end gap-2">
+          <Button variant="secondary" autoFocus onClick={() => dialog.current?.close()}>
+            Cancel
+          </Button>
+          <Button
+            variant="danger"
+            onClick={() => {
+              dialog.current?.close();
+              onConfirm();
+            }}
+          >
+            {confirmLabel}
+          </Button>
+        </div>
+      </dialog>
+    </>
   );
 }

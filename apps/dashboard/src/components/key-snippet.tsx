@@ -38,6 +38,7 @@ export function KeySnippet({ projectId, apiKey, publicKey }: { projectId: string
         ))}
       </div>
       <pre
+        tabIndex={0}
         aria-label={`${tab === 'curl' ? 'curl' : 'SDK'} snippet`}
         className="overflow-x-auto rounded-md bg-slate-900 p-3 text-xs text-slate-100"
       >

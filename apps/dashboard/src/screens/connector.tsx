@@ -276,7 +276,7 @@ export function ConnectorScreen() {
           />
         </Card>
       </div>
-      <SettingsCard key={c.updatedAt} projectId={projectId} connector={c} />
+      <SettingsCard key={c.id} projectId={projectId} connector={c} />
     </div>
   );
 }

@@ -67,7 +67,9 @@ export function MessageScreen() {
             <dd className="font-mono text-xs break-all">{m.id}</dd>
           </dl>
           {Object.keys(m.metadata).length > 0 && (
-            <pre className="mt-3 overflow-x-auto rounded bg-slate-50 p-2 text-xs">{JSON.stringify(m.metadata, null, 2)}</pre>
+            <pre tabIndex={0} aria-label="Metadata" className="mt-3 overflow-x-auto rounded bg-slate-50 p-2 text-xs">
+              {JSON.stringify(m.metadata, null, 2)}
+            </pre>
           )}
         </Card>
         <Card title="Timeline">

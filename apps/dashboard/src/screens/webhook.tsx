@@ -216,7 +216,7 @@ export function WebhookScreen() {
         <Deliveries projectId={projectId} webhookId={webhookId} />
       </Card>
       <div className="grid gap-4 lg:grid-cols-2">
-        <EndpointSettings key={w.updatedAt} projectId={projectId} webhook={w} />
+        <EndpointSettings key={w.id} projectId={projectId} webhook={w} />
         <Card title="Signing secret">
           <p className="mb-3 text-sm text-slate-700">
             Rotating makes a new secret. For 24 hours deliveries carry signatures by both, so receivers can switch without missing one.
