@@ -38,10 +38,13 @@ describe('crash safety', () => {
     };
     const senders = Array.from({ length: 8 }, sender);
 
-    await new Promise((r) => setTimeout(r, 2_000));
+    // Mid-stream: some messages accepted, and some of those already sent.
+    await eventually(async () => accepted.length > 50 && telegram.sent.length > 10, 30_000);
     await Promise.all([platform.kill('dispatcher'), platform.kill('worker')]);
     const killedAfter = accepted.length;
-    await new Promise((r) => setTimeout(r, 1_500));
+    // Down long enough for the gateway to refuse a request (it cannot durably accept without the dispatcher).
+    const refusedAtKill = refused;
+    await eventually(async () => refused > refusedAtKill, 30_000);
     await Promise.all([platform.startApp('dispatcher'), platform.startApp('worker')]);
     await eventually(async () => accepted.length > killedAfter + 100, 30_000);
     streaming = false;

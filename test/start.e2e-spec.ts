@@ -39,9 +39,10 @@ describe('npm start (scripts/start.js)', () => {
 
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
-      // The supervisor notices its launcher is gone and stops the platform.
+      // The supervisor notices its launcher is gone and stops the platform; its output pipe closes when it has.
+      const closed = new Promise((r) => child!.once('close', r));
       child.kill('SIGKILL');
-      await new Promise((r) => setTimeout(r, 5_000));
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 30_000).unref())]);
     }
     // As root the database files belong to `postgres`; root may still remove them.
     rmSync(dataDir, { recursive: true, force: true });
@@ -90,7 +91,10 @@ describe('npm start (scripts/start.js)', () => {
     });
     expect(signup.status).toBe(201);
 
-    expect(output).toContain(`API        http://localhost:${port}/api/v1`);
+    // The dashboard first: it is where a newcomer starts.
+    expect(output).toContain(
+      `MessageJS is running\n  Dashboard  http://localhost:${port}/\n  API        http://localhost:${port}/api/v1\n`,
+    );
     expect(output).toContain(`OpenAPI    http://localhost:${port}/openapi.json`);
     const pgLine = /PostgreSQL (postgres:\/\/\S+) \(embedded\)/.exec(output);
     expect(pgLine).not.toBeNull();

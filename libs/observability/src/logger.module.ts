@@ -3,6 +3,8 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { serializeError } from './log-error';
+import { logContext } from './tracing';
 
 /** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
 export const REDACT_PATHS = [
@@ -44,6 +46,8 @@ export class LoggerModule {
             pinoHttp: {
               name: app,
               level: config.logLevel,
+              // traceId, requestId and messageId of the work in progress, on every line (pino-http's own included).
+              mixin: logContext,
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
               genReqId: requestIdOf,
               autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },
@@ -54,6 +58,7 @@ export class LoggerModule {
                   url: req.url?.split('?')[0],
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+                err: serializeError,
               },
             },
           }),

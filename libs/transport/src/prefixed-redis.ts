@@ -1,4 +1,9 @@
-import { ClientRedis, RedisOptions, ServerRedis } from '@nestjs/microservices';
+import { ClientRedis, ReadPacket, RedisOptions, ServerRedis, WritePacket } from '@nestjs/microservices';
+import type { TraceCarrier } from '@app/contracts';
+import { contextFrom, inSpan, SpanKind, traceCarrier } from '@app/observability';
+
+/** A request on the wire: Nest's packet plus the caller's trace context. */
+type TracedPacket = ReadPacket & { trace?: TraceCarrier };
 
 /**
  * Nest's Redis transport uses the pattern itself as the channel, and Redis pub/sub channels are
@@ -22,9 +27,27 @@ export class PrefixedRedisServer extends ServerRedis {
     return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
   }
 
+  /** Whether the subscriber connection is up, i.e. requests on the channels are being heard. */
+  isListening(): boolean {
+    return (this as unknown as { subClient?: { status: string } | null }).subClient?.status === 'ready';
+  }
+
   override getHandlerByPattern(channel: string) {
     const prefix = `${this.channelPrefix}:`;
     return super.getHandlerByPattern(channel.startsWith(prefix) ? channel.slice(prefix.length) : channel);
+  }
+
+  /** Runs the handler as a child span of the caller's, so one request's trace (and log lines) cross the hop. */
+  override handleMessage(channel: string, buffer: string, pub: unknown, pattern: string): Promise<unknown> {
+    let carrier: TraceCarrier | undefined;
+    try {
+      carrier = (JSON.parse(buffer) as TracedPacket).trace;
+    } catch {
+      carrier = undefined;
+    }
+    const name = channel.slice(this.channelPrefix.length + 1);
+    const handle = () => super.handleMessage(channel, buffer, pub as never, pattern);
+    return inSpan(`rpc ${name}`, { kind: SpanKind.SERVER, parent: contextFrom(carrier), attributes: { 'rpc.method': name } }, handle);
   }
 }
 
@@ -42,6 +65,12 @@ export class PrefixedRedisClient extends ClientRedis {
 
   override getReplyPattern(pattern: string): string {
     return `${this.channelPrefix}:${pattern}.reply`;
+  }
+
+  /** Puts the caller's trace context into the envelope (the server side continues it). */
+  protected override publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const traced: TracedPacket = { ...packet, trace: traceCarrier() };
+    return super.publish(traced, callback);
   }
 
   override createRetryStrategy(times: number): number | undefined {

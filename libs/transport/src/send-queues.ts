@@ -2,6 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { traceCarrier } from '@app/observability';
 import { redisOptionsFromUrl } from './prefixed-redis';
 
 /** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
@@ -48,7 +49,11 @@ export class SendQueues implements OnApplicationShutdown {
 
   async addMany(type: ConnectorType, jobs: SendJobData[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data) })));
+    // A job without its own trace (a re-drive, the outbox sweep) continues the one that queues it.
+    const trace = traceCarrier();
+    await this.queue(type).addBulk(
+      jobs.map((data) => ({ name: SEND_JOB, data: data.trace || !trace ? data : { ...data, trace }, opts: this.jobOptions(data) })),
+    );
   }
 
   /** Adds jobs of mixed connector types: one addBulk per type's queue. */

@@ -8,6 +8,7 @@ import {
   WebhookDeliveryJobData,
 } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { traceCarrier } from '@app/observability';
 import { bullConnection, bullPrefix } from './send-queues';
 
 /** The job id: one job per (endpoint, webhook id, replay), so a fan-out or a request that runs twice queues nothing new. */
@@ -30,10 +31,12 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
 
   async addMany(jobs: WebhookDeliveryJobData[]): Promise<void> {
     if (jobs.length === 0) return;
+    // Each delivery continues the trace of what queued it (a status change, a test or replay request).
+    const trace = traceCarrier();
     await this.queue.addBulk(
       jobs.map((data) => ({
         name: WEBHOOK_DELIVERY_JOB,
-        data,
+        data: data.trace || !trace ? data : { ...data, trace },
         opts: {
           jobId: webhookDeliveryJobId(data),
           attempts: WEBHOOK_MAX_ATTEMPTS,

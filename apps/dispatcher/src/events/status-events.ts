@@ -3,6 +3,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { childSpan, contextFrom, traceContext } from '@app/observability';
 import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
@@ -21,6 +22,19 @@ function jobOptions(e: StatusEventData): JobsOptions {
     removeOnComplete: { age: 3_600 },
     removeOnFail: { age: 7 * 24 * 3_600 },
   };
+}
+
+/**
+ * Every committed status change passes here: it gets a span in the message's trace (the send's, the
+ * receipt's request, or the active one), which the webhook fan-out and deliveries continue.
+ */
+function traced(e: StatusEventData): StatusEventData {
+  const span = childSpan(`message.status ${e.type.slice('message.'.length)}`, e.trace ? contextFrom(e.trace) : traceContext.active(), {
+    'messagejs.message_id': e.messageId,
+    'messagejs.status': e.type,
+  });
+  span.end();
+  return { ...e, trace: span.carrier };
 }
 
 /**
@@ -45,8 +59,9 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const drop = (projectId: string) => void this.wanted.delete(projectId);
-    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop);
-    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop);
+    const dropAll = () => this.wanted.clear();
+    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop, dropAll);
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop, dropAll);
   }
 
   async onApplicationShutdown(): Promise<void> {
@@ -55,7 +70,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
 
   async emit(events: StatusEventData[]): Promise<void> {
     const kept: StatusEventData[] = [];
-    for (const e of events) if ((await this.typesWanted(e.projectId)).has(e.type)) kept.push(e);
+    for (const e of events.map(traced)) if ((await this.typesWanted(e.projectId)).has(e.type)) kept.push(e);
     if (kept.length === 0) return;
     await this.queue.addBulk(kept.map((data) => ({ name: STATUS_EVENT_JOB, data, opts: jobOptions(data) })));
   }

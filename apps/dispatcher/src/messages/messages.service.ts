@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AcceptedMessage,
   AttemptOutcome,
@@ -10,6 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
+import { inSpan, logBackgroundFailure, Span, traceCarrier } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -20,6 +21,8 @@ import { MessageRepository } from './message.repository';
 
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     private readonly directory: ConnectorDirectory,
     private readonly batcher: AcceptBatcher,
@@ -31,11 +34,16 @@ export class MessagesService {
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
-  async accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+  accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+    const id = randomUUID();
+    return inSpan('message.accept', { messageId: id }, (span) => this.acceptAs(id, cmd, span));
+  }
+
+  private async acceptAs(id: string, cmd: SendMessageCommand, span: Span): Promise<AcceptedMessage> {
     const connector = await this.directory.resolve(cmd.projectId, cmd.connector);
+    span.setAttribute('messagejs.connector.type', connector.type);
     const composed = await this.composer.compose(cmd, connector);
     const createdAt = new Date();
-    const id = randomUUID();
     const result = await this.batcher.submit({
       id,
       projectId: cmd.projectId,
@@ -48,6 +56,7 @@ export class MessagesService {
       metadata: cmd.metadata ?? null,
       idempotency: cmd.idempotency ?? null,
       createdAt,
+      trace: traceCarrier(),
     });
     if (!result.stored) {
       // The gateway lost the first answer (a timeout, a restart): answer as it would have, unless the body differs.
@@ -60,7 +69,8 @@ export class MessagesService {
     }
     void this.events
       .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
-      .catch(() => undefined);
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId: id }));
+    this.logger.debug(`accepted for the ${connector.type} connector ${connector.id}`);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 
@@ -80,8 +90,10 @@ export class MessagesService {
       throw new DomainError(ErrorCode.Conflict, `only a failed message can be retried; this one is ${current.status}`);
     }
     // The row is committed as queued first: if this hand-off is lost, the outbox sweep re-queues it.
-    await this.queues.addMany(redriven.type, [redriven.job]).catch(() => undefined);
-    void this.events.emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }]).catch(() => undefined);
+    await this.queues.addMany(redriven.type, [redriven.job]).catch(logBackgroundFailure(this.logger, 'send-enqueue', { messageId }));
+    void this.events
+      .emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }])
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId }));
     return this.repository.get(projectId, messageId);
   }
 
@@ -99,8 +111,11 @@ export class MessagesService {
         messageId: o.messageId,
         type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const),
         at: o.finishedAt,
+        trace: o.trace,
       }));
-    await this.events.emit(events).catch(() => undefined);
+    await this.events
+      .emit(events)
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageIds: events.map((e) => e.messageId) }, events.length));
     return { applied: applied.length };
   }
 }

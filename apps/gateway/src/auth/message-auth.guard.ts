@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { API_KEY_PATTERN } from '@app/crypto';
 import { ApiKeyVerifier } from './api-key.verifier';
+import { AttemptLimits } from './attempt-limits';
 import { AuthedRequest, bearerToken } from './auth-context';
 import { JwtGuard } from './jwt.guard';
 
@@ -38,6 +39,7 @@ export class MessageAuthGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly jwt: JwtGuard,
+    private readonly attempts: AttemptLimits,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -48,7 +50,11 @@ export class MessageAuthGuard implements CanActivate {
       req.auth = { kind: 'user', userId: await this.jwt.verify(token) };
       return true;
     }
-    const key = API_KEY_PATTERN.test(token) ? await this.keys.verify(token) : null;
+    // A key verified lately costs a map lookup; any other is verified within the address's budget of
+    // unknown keys (429 past it), and an unknown one never costs a hash (see apiKeys.verify).
+    const key =
+      this.keys.recentlyVerified(token) ??
+      (await this.attempts.keyAttempt(req.ip, req.res, async () => (API_KEY_PATTERN.test(token) ? this.keys.verify(token) : null)));
     if (!key) throw new DomainError(ErrorCode.Unauthorized, 'the API key is invalid or revoked');
     const claimed = req.headers['x-project-id'];
     if (claimed !== undefined && claimed !== key.projectId) {

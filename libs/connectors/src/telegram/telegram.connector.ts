@@ -1,4 +1,4 @@
-import { Connector, OutboundMessage, ProviderError, ProviderStatus, SendResult, VerifyResult } from '../connector.interface';
+import { Connector, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { TELEGRAM_DEFAULT_BASE_URL, TelegramConfig, TelegramCredentials } from './telegram.credentials';
 import { classifyTelegramFailure } from './telegram.errors';
 
@@ -36,11 +36,6 @@ export class TelegramConnector implements Connector {
       throw invalidResponse('sendMessage');
     }
     return { externalId: `${String(sent.chat.id)}:${String(sent.message_id)}` };
-  }
-
-  /** The Bot API cannot be asked about a sent message. */
-  async getStatus(): Promise<ProviderStatus | null> {
-    return null;
   }
 
   /** GET without params, POST JSON with them; returns the `result` of an `{ok:true}` answer. */

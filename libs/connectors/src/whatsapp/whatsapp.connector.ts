@@ -1,12 +1,4 @@
-import {
-  Connector,
-  ConnectorContext,
-  OutboundMessage,
-  ProviderError,
-  ProviderStatus,
-  SendResult,
-  VerifyResult,
-} from '../connector.interface';
+import { Connector, ConnectorContext, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { WHATSAPP_DEFAULT_API_VERSION, WHATSAPP_DEFAULT_BASE_URL, WhatsAppConfig, WhatsAppCredentials } from './whatsapp.credentials';
 import { classifyWhatsAppFailure } from './whatsapp.errors';
 import { toWhatsAppDigits } from './whatsapp.recipient';
@@ -58,11 +50,6 @@ export class WhatsAppConnector implements Connector {
     const [first] = isRecord(sent) && Array.isArray(sent.messages) ? sent.messages : [];
     if (!isRecord(first) || typeof first.id !== 'string') throw invalidResponse('the send');
     return { externalId: first.id };
-  }
-
-  /** The Cloud API reports delivery only through webhooks; there is nothing to ask. */
-  async getStatus(): Promise<ProviderStatus | null> {
-    return null;
   }
 
   /** Calls the phone number node (`path` is appended to it); returns the parsed 2xx JSON body. */
