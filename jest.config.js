@@ -14,7 +14,7 @@ const COVERED = [
   '!**/main.ts',
   '!<rootDir>/libs/database/src/migrations/**',
   '!<rootDir>/libs/devkit/**',
-  // The dashboard has its own test runner (vitest, `npm --prefix apps/dashboard test`).
+  // The dashboard has its own test runner (vitest: `npm run test:dashboard`).
   '!<rootDir>/apps/dashboard/**',
 ];
 module.exports = {
