@@ -47,7 +47,7 @@ export class PrefixedRedisServer extends ServerRedis {
       carrier = undefined;
     }
     const name = channel.slice(this.channelPrefix.length + 1);
-    const handle = () => super.handleMessage(channel, buffer, pub as never, pattern);
+    const handle = () => super.handleMessage(channel, buffer, pub, pattern);
     return inSpan(`rpc ${name}`, { kind: SpanKind.SERVER, parent: contextFrom(carrier), attributes: { 'rpc.method': name } }, handle);
   }
 }

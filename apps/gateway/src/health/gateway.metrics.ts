@@ -43,7 +43,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
         registers: [this.registry],
         async collect() {
           // Redis away: the scrape shows zeros for these two rather than failing the whole page.
-          const counts = await redis.hgetall(`${key}:${field}`).catch(() => ({}) as Record<string, string>);
+          const counts = await redis.hgetall(`${key}:${field}`).catch((): Record<string, string> => ({}));
           for (const type of CONNECTOR_TYPES) this.set({ connector: type }, Number(counts[type] ?? 0));
         },
       });
