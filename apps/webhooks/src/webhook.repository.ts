@@ -1,7 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { MessageView, WebhookDeliveryJobData, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
-import { MESSAGE_VIEW_COLUMNS, MessageViewRow, toMessageView } from '@app/database';
+import { WebhookDeliveryJobData, WebhookDeliveryStatus, WebhookEventType } from '@app/contracts';
 
 export interface EndpointForDelivery {
   url: string;
@@ -40,15 +39,6 @@ export class WebhookRepository {
       [projectId, type],
     );
     return rows.map((r) => r.id);
-  }
-
-  /** The public message object of API.md, as the message is now. */
-  async message(projectId: string, messageId: string): Promise<MessageView | null> {
-    const rows: MessageViewRow[] = await this.dataSource.query(
-      `SELECT ${MESSAGE_VIEW_COLUMNS} FROM messages WHERE project_id = $1 AND id = $2`,
-      [projectId, messageId],
-    );
-    return rows.length ? toMessageView(rows[0]) : null;
   }
 
   async endpoint(projectId: string, endpointId: string): Promise<EndpointForDelivery | null> {

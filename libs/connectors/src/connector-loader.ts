@@ -1,10 +1,9 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
 import { ChangeChannel, DomainError } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
-import { ConnectorEntity } from '@app/database';
-import { ChangeFeed } from '@app/transport';
+import { ConnectorEntity, ConnectorRepository } from '@app/database';
+import { BoundedCache, ChangeFeed } from '@app/transport';
 import { Connector } from './connector.interface';
 import { ConnectorRegistry } from './connector.registry';
 
@@ -15,7 +14,17 @@ interface Cached {
   credentials: () => Readonly<Record<string, unknown>>;
 }
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+const MAX_CACHED = 10_000;
+const CACHE_TTL_MS = 60 * 60_000;
+
+const closing = new WeakMap<Cached, Promise<void>>();
+
+/** Best effort: a dropped connector is gone either way, and its sockets with it. */
+function closeConnector(entry: Cached): Promise<void> {
+  const closed = (entry.connector.close?.() ?? Promise.resolve()).catch(() => undefined);
+  closing.set(entry, closed);
+  return closed;
+}
 
 /**
  * Builds live connectors from stored rows (decrypting credentials once) and keeps them, so SMTP pools
@@ -23,10 +32,15 @@ const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
  */
 @Injectable()
 export class ConnectorLoader implements OnModuleInit {
-  private readonly cache = new Map<string, Cached>();
+  /** Bounded: the least recently used connector goes past MAX_CACHED, and each is rebuilt hourly; either way its sockets close. */
+  private readonly cache = new BoundedCache<Cached>({
+    max: MAX_CACHED,
+    ttlMs: CACHE_TTL_MS,
+    onRemove: (entry) => void closeConnector(entry),
+  });
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly registry: ConnectorRegistry,
     private readonly box: SecretBox,
@@ -37,14 +51,14 @@ export class ConnectorLoader implements OnModuleInit {
     await this.changes.subscribe(
       ChangeChannel.ConnectorChanged,
       (id) => void this.evict(id),
-      () => [...this.cache.keys()].forEach((id) => void this.evict(id)),
+      () => this.cache.clear(),
     );
   }
 
   async load(projectId: string, connectorId: string): Promise<Cached> {
     const hit = this.cache.get(connectorId);
     if (hit && hit.entity.projectId === projectId) return hit;
-    const entity = await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId, projectId });
+    const entity = await this.connectors.find(projectId, connectorId);
     if (!entity) throw DomainError.notFound('connector');
     return this.build(entity);
   }
@@ -53,7 +67,7 @@ export class ConnectorLoader implements OnModuleInit {
   async loadById(connectorId: string): Promise<Cached> {
     const hit = this.cache.get(connectorId);
     if (hit) return hit;
-    const entity = UUID.test(connectorId) ? await this.dataSource.getRepository(ConnectorEntity).findOneBy({ id: connectorId }) : null;
+    const entity = await this.connectors.findForCallback(connectorId);
     if (!entity) throw DomainError.notFound('connector');
     return this.build(entity);
   }
@@ -74,8 +88,8 @@ export class ConnectorLoader implements OnModuleInit {
 
   async evict(connectorId: string): Promise<void> {
     const entry = this.cache.get(connectorId);
-    this.cache.delete(connectorId);
-    // Best effort: the evicted connector is dropped either way, and its sockets with it.
-    await entry?.connector.close?.().catch(() => undefined);
+    if (!entry) return;
+    this.cache.delete(connectorId); // closes it (onRemove)
+    await closing.get(entry);
   }
 }

@@ -2,6 +2,12 @@ import { Global, Inject, Module, OnApplicationShutdown } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { createDataSource } from './data-source';
+import { ConnectorRepository } from './repositories/connector.repository';
+import { MessageReadRepository } from './repositories/message-read.repository';
+import { ProjectReadRepository } from './repositories/project-read.repository';
+
+/** The repositories of tables that several apps read; each app's own tables have theirs in the app. */
+const REPOSITORIES = [ConnectorRepository, MessageReadRepository, ProjectReadRepository];
 
 @Global()
 @Module({
@@ -14,8 +20,9 @@ import { createDataSource } from './data-source';
         return dataSource.initialize();
       },
     },
+    ...REPOSITORIES,
   ],
-  exports: [DataSource],
+  exports: [DataSource, ...REPOSITORIES],
 })
 export class DatabaseModule implements OnApplicationShutdown {
   constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}

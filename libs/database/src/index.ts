@@ -15,3 +15,6 @@ export * from './entities/webhook-delivery.entity';
 export * from './entities/webhook-endpoint.entity';
 export * from './message-view';
 export * from './page-cursor';
+export * from './repositories/connector.repository';
+export * from './repositories/message-read.repository';
+export * from './repositories/project-read.repository';

@@ -70,6 +70,7 @@ export async function serveHealth(app: INestApplicationContext, name: PlatformAp
 
   const readiness = async () => {
     const [postgres, redisUp] = await Promise.all([
+      // A connectivity probe, not a read of data: no repository.
       within(dataSource ? dataSource.query('SELECT 1') : pool!.query('SELECT 1')),
       within(redis.status === 'ready' ? redis.ping() : redis.connect().then(() => redis.ping())),
     ]);

@@ -85,11 +85,6 @@ export class AnalyticsRepository {
     return rows.map((r) => ({ code: r.code, count: r.count, lastAt: r.last_at.toISOString() }));
   }
 
-  /** The project's connectors (named), so one without traffic in the window still shows, with zeros. */
-  async connectorsOf(projectId: string): Promise<ConnectorRef[]> {
-    return this.dataSource.query(`SELECT id, type, name FROM connectors WHERE project_id = $1 ORDER BY created_at, id`, [projectId]);
-  }
-
   /**
    * Recomputes every rollup from the messages as they are now, through the same statement the status
    * moves use. The rollup tables are locked first: a status move waiting on them is invisible to this

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { analyticsBuckets, AnalyticsQuery, AnalyticsView, analyticsWindow, ConnectorAnalytics } from '@app/contracts';
+import { ConnectorRepository } from '@app/database';
 import { AnalyticsRepository, ConnectorRef, StatusCounts } from './analytics.repository';
 import { latencyPercentile } from './latency-histogram';
 
@@ -8,7 +9,10 @@ const ZERO: StatusCounts = { queued: 0, sent: 0, delivered: 0, read: 0, failed: 
 /** GET /projects/:id/analytics: a dense series, each connector's totals and latency percentiles, the commonest errors. */
 @Injectable()
 export class AnalyticsService {
-  constructor(private readonly repository: AnalyticsRepository) {}
+  constructor(
+    private readonly repository: AnalyticsRepository,
+    private readonly connectors: ConnectorRepository,
+  ) {}
 
   async get(projectId: string, query: AnalyticsQuery): Promise<AnalyticsView> {
     const window = analyticsWindow(query);
@@ -17,7 +21,7 @@ export class AnalyticsService {
       this.repository.perConnector(projectId, window),
       this.repository.latency(projectId, window),
       this.repository.topErrors(projectId, window),
-      this.repository.connectorsOf(projectId),
+      this.connectors.namedRefsOf(projectId),
     ]);
     // Every connector of the project that the window names, plus deleted ones that had traffic in it.
     const selected = known.filter(

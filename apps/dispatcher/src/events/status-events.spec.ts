@@ -1,6 +1,6 @@
-import type { DataSource } from 'typeorm';
 import { ChangeChannel, StatusEventData } from '@app/contracts';
 import type { AppConfig } from '@app/config';
+import type { ProjectReadRepository } from '@app/database';
 import type { ChangeFeed } from '@app/transport';
 import { StatusEvents } from './status-events';
 
@@ -20,18 +20,18 @@ const WITHOUT = '22222222-2222-4222-8222-222222222222';
 
 function setup(types: Record<string, string[]>) {
   const queries: string[] = [];
-  const dataSource = {
-    query: async (_sql: string, [projectId]: [string]) => {
+  const projects = {
+    webhookEventTypes: async (projectId: string) => {
       queries.push(projectId);
-      return (types[projectId] ?? []).map((type) => ({ type }));
+      return new Set(types[projectId] ?? []);
     },
-  } as unknown as DataSource;
+  } as unknown as ProjectReadRepository;
   const listeners = new Map<ChangeChannel, (id: string) => void>();
   const changes = {
     subscribe: async (channel: ChangeChannel, fn: (id: string) => void) => void listeners.set(channel, fn),
   } as unknown as ChangeFeed;
   const config = { redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'test' } as AppConfig;
-  return { events: new StatusEvents(dataSource, config, changes), queries, listeners };
+  return { events: new StatusEvents(projects, config, changes), queries, listeners };
 }
 
 const event = (projectId: string, type: StatusEventData['type'], n = 1): StatusEventData => ({

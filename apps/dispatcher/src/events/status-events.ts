@@ -1,13 +1,13 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
 import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
 import { childSpan, contextFrom, traceContext } from '@app/observability';
-import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
+import { ProjectReadRepository } from '@app/database';
+import { BoundedCache, bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
-/** Enough for every active project; beyond it the oldest entry goes (it is only a cache). */
+/** Enough for every active project; beyond it the least recently used entry goes (it is only a cache). */
 const MAX_CACHED_PROJECTS = 50_000;
 
 /**
@@ -45,11 +45,11 @@ function traced(e: StatusEventData): StatusEventData {
  */
 @Injectable()
 export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
-  private readonly wanted = new Map<string, { at: number; types: Promise<ReadonlySet<WebhookEventType>> }>();
+  private readonly wanted = new BoundedCache<Promise<ReadonlySet<WebhookEventType>>>({ max: MAX_CACHED_PROJECTS, ttlMs: TTL_MS });
   private readonly queue: Queue<StatusEventData>;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly projects: ProjectReadRepository,
     @Inject(APP_CONFIG) config: AppConfig,
     private readonly changes: ChangeFeed,
   ) {
@@ -77,17 +77,6 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
 
   /** The event types the project's enabled endpoints subscribe to; an empty set for most projects. */
   private typesWanted(projectId: string): Promise<ReadonlySet<WebhookEventType>> {
-    const hit = this.wanted.get(projectId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.types;
-    this.wanted.delete(projectId);
-    if (this.wanted.size >= MAX_CACHED_PROJECTS) this.wanted.delete(this.wanted.keys().next().value as string);
-    const types = this.dataSource
-      .query(`SELECT DISTINCT unnest(events) AS type FROM webhook_endpoints WHERE project_id = $1 AND disabled_at IS NULL`, [projectId])
-      .then((rows: Array<{ type: WebhookEventType }>): ReadonlySet<WebhookEventType> => new Set(rows.map((r) => r.type)));
-    const entry = { at: Date.now(), types };
-    // A failed lookup is not cached: the next event asks again.
-    types.catch(() => this.wanted.get(projectId) === entry && this.wanted.delete(projectId));
-    this.wanted.set(projectId, entry);
-    return types;
+    return this.wanted.remember(projectId, () => this.projects.webhookEventTypes(projectId));
   }
 }

@@ -1,24 +1,21 @@
-import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { DataSource } from 'typeorm';
-import { ChangeChannel, ConnectorType, DomainError, isConnectorType } from '@app/contracts';
-import { ConnectorEntity } from '@app/database';
-import { ChangeFeed } from '@app/transport';
+import { Injectable, OnModuleInit } from '@nestjs/common';
+import { ChangeChannel, DomainError, isConnectorType } from '@app/contracts';
+import { ConnectorRef, ConnectorRepository } from '@app/database';
+import { BoundedCache, ChangeFeed } from '@app/transport';
 
-export interface ConnectorRef {
-  id: string;
-  type: ConnectorType;
-}
+export type { ConnectorRef } from '@app/database';
 
 const TTL_MS = 30_000;
+const MAX_CACHED_PROJECTS = 50_000;
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 /** Each project's connectors (id and type only), cached for the accept path; any change clears it. */
 @Injectable()
 export class ConnectorDirectory implements OnModuleInit {
-  private readonly cache = new Map<string, { at: number; refs: Promise<ConnectorRef[]> }>();
+  private readonly cache = new BoundedCache<Promise<ConnectorRef[]>>({ max: MAX_CACHED_PROJECTS, ttlMs: TTL_MS });
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRepository,
     private readonly changes: ChangeFeed,
   ) {}
 
@@ -46,14 +43,6 @@ export class ConnectorDirectory implements OnModuleInit {
   }
 
   private list(projectId: string): Promise<ConnectorRef[]> {
-    const hit = this.cache.get(projectId);
-    if (hit && Date.now() - hit.at < TTL_MS) return hit.refs;
-    const refs = this.dataSource
-      .getRepository(ConnectorEntity)
-      .find({ select: { id: true, type: true }, where: { projectId } })
-      .then((rows) => rows.map((r) => ({ id: r.id, type: r.type })));
-    refs.catch(() => this.cache.delete(projectId));
-    this.cache.set(projectId, { at: Date.now(), refs });
-    return refs;
+    return this.cache.remember(projectId, () => this.connectors.refsOf(projectId));
   }
 }

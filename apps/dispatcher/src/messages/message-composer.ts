@@ -1,5 +1,4 @@
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -12,7 +11,8 @@ import {
   whatsappParameters,
 } from '@app/contracts';
 import { recipientProblem } from '@app/connectors';
-import { ProjectEntity, TemplateEntity } from '@app/database';
+import { ProjectReadRepository } from '@app/database';
+import { BoundedCache } from '@app/transport';
 import { ConnectorRef } from './connector-directory';
 
 export interface ComposedMessage {
@@ -31,9 +31,9 @@ const PROJECT_NAME_TTL_MS = 60_000;
  */
 @Injectable()
 export class MessageComposer {
-  private readonly projectNames = new Map<string, { name: string; at: number }>();
+  private readonly projectNames = new BoundedCache<Promise<string>>({ max: 50_000, ttlMs: PROJECT_NAME_TTL_MS });
 
-  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {}
+  constructor(private readonly projects: ProjectReadRepository) {}
 
   async compose(cmd: SendMessageCommand, connector: ConnectorRef): Promise<ComposedMessage> {
     const errors: FieldError[] = [];
@@ -46,7 +46,7 @@ export class MessageComposer {
     let textField = 'message';
     if (cmd.template) {
       textField = 'template';
-      const template = await this.dataSource.getRepository(TemplateEntity).findOneBy({ projectId: cmd.projectId, name: cmd.template.name });
+      const template = await this.projects.template(cmd.projectId, cmd.template.name);
       if (!template) throw DomainError.validation('template.name', `names no template of this project (${cmd.template.name})`);
       if (template.channel && template.channel !== connector.type) {
         errors.push({ field: 'template.name', message: `is a ${template.channel} template and cannot be sent through ${connector.type}` });
@@ -75,12 +75,7 @@ export class MessageComposer {
   }
 
   /** The default email subject is the project's name (API.md), cached briefly. */
-  private async projectName(projectId: string): Promise<string> {
-    const hit = this.projectNames.get(projectId);
-    if (hit && Date.now() - hit.at < PROJECT_NAME_TTL_MS) return hit.name;
-    const project = await this.dataSource.getRepository(ProjectEntity).findOneBy({ id: projectId });
-    const name = project?.name ?? 'Message';
-    this.projectNames.set(projectId, { name, at: Date.now() });
-    return name;
+  private projectName(projectId: string): Promise<string> {
+    return this.projectNames.remember(projectId, async () => (await this.projects.name(projectId)) ?? 'Message');
   }
 }

@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { ChangeChannel, VerifiedApiKey } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { sha256Hex } from '@app/crypto';
-import { ChangeFeed, RpcClient } from '@app/transport';
+import { BoundedCache, ChangeFeed, RpcClient } from '@app/transport';
 import { KeyUsage } from './key-usage';
 
 const NEGATIVE_TTL_MS = 5_000;
@@ -29,7 +28,7 @@ interface Pending {
  */
 @Injectable()
 export class ApiKeyVerifier implements OnModuleInit {
-  private readonly cache = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: NEGATIVE_TTL_MS });
+  private readonly cache = new BoundedCache<Entry>({ max: MAX_ENTRIES, ttlMs: NEGATIVE_TTL_MS });
   private readonly inFlight = new Map<string, Pending>();
   private generation = 0;
 
@@ -74,7 +73,7 @@ export class ApiKeyVerifier implements OnModuleInit {
       }
       verified = await pending.promise;
       const ttl = verified ? this.config.apiKeyCacheTtlMs : NEGATIVE_TTL_MS;
-      if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified }, { ttl });
+      if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified }, ttl);
     }
     if (verified) this.usage.record(verified.keyId);
     return verified;
@@ -82,7 +81,6 @@ export class ApiKeyVerifier implements OnModuleInit {
 
   private forget(matches: (key: VerifiedApiKey) => boolean): void {
     this.generation++;
-    const dropped = [...this.cache.entries()].filter(([, entry]) => entry.key && matches(entry.key)).map(([hash]) => hash);
-    for (const hash of dropped) this.cache.delete(hash);
+    this.cache.deleteWhere((entry) => entry.key !== null && matches(entry.key));
   }
 }

@@ -1,7 +1,6 @@
 import { Injectable, OnModuleInit } from '@nestjs/common';
-import { LRUCache } from 'lru-cache';
 import { ChangeChannel } from '@app/contracts';
-import { ChangeFeed, RpcClient } from '@app/transport';
+import { BoundedCache, ChangeFeed, RpcClient } from '@app/transport';
 
 const TTL_MS = 30_000;
 const MAX_ENTRIES = 10_000;
@@ -10,7 +9,7 @@ const MAX_ENTRIES = 10_000;
 @Injectable()
 export class ProjectAccess implements OnModuleInit {
   /** `${userId}:${projectId}` of confirmed owners; bounded, dropped when the project changes or the feed reconnects. */
-  private readonly owned = new LRUCache<string, true>({ max: MAX_ENTRIES, ttl: TTL_MS });
+  private readonly owned = new BoundedCache<true>({ max: MAX_ENTRIES, ttlMs: TTL_MS });
 
   constructor(
     private readonly rpc: RpcClient,
@@ -20,7 +19,7 @@ export class ProjectAccess implements OnModuleInit {
   async onModuleInit(): Promise<void> {
     await this.changes.subscribe(
       ChangeChannel.ProjectChanged,
-      (projectId) => [...this.owned.keys()].filter((k) => k.endsWith(`:${projectId}`)).forEach((k) => this.owned.delete(k)),
+      (projectId) => this.owned.deleteWhere((_, key) => key.endsWith(`:${projectId}`)),
       () => this.owned.clear(),
     );
   }

@@ -40,6 +40,7 @@ export class HealthController implements OnApplicationShutdown {
   @ApiOperation({ operationId: 'readyz', summary: 'PostgreSQL and Redis both answer' })
   async readyz(): Promise<{ status: 'ready'; postgres: 'up'; redis: 'up' }> {
     const [postgres, redis] = await Promise.all([
+      // A connectivity probe, not a read of data: no repository.
       within(this.pool.query('SELECT 1')).then(
         () => true,
         () => false,

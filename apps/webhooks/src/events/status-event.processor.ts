@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { StatusEventData } from '@app/contracts';
+import { MessageReadRepository } from '@app/database';
 import { contextFrom, inSpan, SpanKind } from '@app/observability';
 import { WebhookDeliveryQueue } from '@app/transport';
 import { WebhookRepository } from '../webhook.repository';
@@ -20,6 +21,7 @@ export function webhookIdOf(e: Pick<StatusEventData, 'messageId' | 'type' | 'at'
 export class StatusEventProcessor {
   constructor(
     private readonly repository: WebhookRepository,
+    private readonly messages: MessageReadRepository,
     private readonly deliveries: WebhookDeliveryQueue,
   ) {}
 
@@ -31,7 +33,7 @@ export class StatusEventProcessor {
   private async fanOut(e: StatusEventData): Promise<void> {
     const endpoints = await this.repository.subscribedEndpoints(e.projectId, e.type);
     if (endpoints.length === 0) return;
-    const message = await this.repository.message(e.projectId, e.messageId);
+    const message = await this.messages.view(e.projectId, e.messageId);
     if (!message) return; // the project was deleted meanwhile
     const body = JSON.stringify({ type: e.type, timestamp: e.at, data: message });
     const webhookId = webhookIdOf(e);

@@ -1,8 +1,8 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job } from 'bullmq';
-import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AttemptOutcome, DomainError, ErrorCode, ProviderOutcome, SendJobData } from '@app/contracts';
+import { MessageReadRepository } from '@app/database';
 import { ConnectorLoader, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
 import { contextFrom, inSpan, logBackgroundFailure, SpanKind, traceCarrier } from '@app/observability';
 import { ConnectorThrottle } from './connector-throttle';
@@ -43,7 +43,7 @@ export class SendProcessor {
   private readonly logger = new Logger(SendProcessor.name);
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly messages: MessageReadRepository,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly loader: ConnectorLoader,
     private readonly reporter: OutcomeReporter,
@@ -145,10 +145,7 @@ export class SendProcessor {
 
   /** A job for a message that already reached sent/failed (a duplicate after a Redis restart) sends nothing. */
   private async stillToSend(data: SendJobData): Promise<boolean> {
-    const rows: Array<{ status: string }> = await this.dataSource.query('SELECT status FROM messages WHERE id = $1 AND project_id = $2', [
-      data.messageId,
-      data.projectId,
-    ]);
-    return rows.length === 1 && (rows[0].status === 'queued' || rows[0].status === 'sending');
+    const status = await this.messages.status(data.projectId, data.messageId);
+    return status === 'queued' || status === 'sending';
   }
 }
