@@ -35,6 +35,18 @@ describe('abuse limits', () => {
     await platform?.stop();
   });
 
+  /** Every key under the suite's prefix that matches (SCAN pages through a Redis other suites share). */
+  const keysMatching = async (pattern: string) => {
+    const found: string[] = [];
+    let cursor = '0';
+    do {
+      const [next, keys] = await redis.scan(cursor, 'MATCH', `${platform.redisPrefix}:${pattern}`, 'COUNT', 10_000);
+      found.push(...keys);
+      cursor = next;
+    } while (cursor !== '0');
+    return found;
+  };
+
   const login = (ip: string, email: string, password: string) =>
     platform.request('POST', 'auth/login', { body: { email, password }, headers: from(ip) });
 
@@ -48,8 +60,7 @@ describe('abuse limits', () => {
     // Another account is not affected.
     const other = await createTenant(platform);
     expect((await login('198.51.100.8', other.email, other.password)).status).toBe(200);
-    const [, keys] = await redis.scan('0', 'MATCH', `${platform.redisPrefix}:rl:login:*`, 'COUNT', 1000);
-    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect((await keysMatching('rl:login:*')).length).toBeGreaterThanOrEqual(1);
   });
 
   it('does not count logins that succeed', async () => {
@@ -71,8 +82,7 @@ describe('abuse limits', () => {
     expectTooManyAttempts(await login(ip, tenant.email, tenant.password));
     expect((await platform.request('GET', 'auth/me', { headers: from('203.0.113.22') })).status).toBe(401);
     expect((await platform.request('GET', 'messages', { token: tenant.apiKey, headers: from(ip) })).status).toBe(200);
-    const [, keys] = await redis.scan('0', 'MATCH', `${platform.redisPrefix}:rl:auth:ip:*`, 'COUNT', 1000);
-    expect(keys.length).toBeGreaterThanOrEqual(1);
+    expect(await keysMatching('rl:auth:ip:*')).toContain(`${platform.redisPrefix}:rl:auth:ip:${ip}`);
   });
 
   it('answers a flood of unknown API keys from one address with 429 after 20, while real keys go on working', async () => {
@@ -92,9 +102,10 @@ describe('abuse limits', () => {
   describe('login while 200 requests with random keys arrive at once', () => {
     let user: Tenant;
     /**
-     * Under a second, or a few logins' time on a machine so loaded that one login alone is slow: the
+     * Under a second, or some logins' time on a machine so loaded that one login alone is slow: the
      * platform's own speed is the yardstick, as in the bench. What this guards against cost one bcrypt
-     * on management's event loop per unknown key, so the login waited for 200 logins' worth of hashing.
+     * on management's event loop per unknown key, so the login waited for about 200 logins' worth of
+     * hashing; the budget is far below that, and well above what the gateway's own work costs.
      */
     let budgetMs = 1_000;
     const timedLogin = async (ip: string) => {
@@ -112,7 +123,7 @@ describe('abuse limits', () => {
 
     it("stays under a second (a few logins' time on a loaded machine) when they come from one address, the probe of issue 9", async () => {
       const alone = [await timedLogin('192.0.2.1'), await timedLogin('192.0.2.2'), await timedLogin('192.0.2.3')];
-      budgetMs = Math.max(1_000, 8 * [...alone].sort((a, b) => a - b)[1]);
+      budgetMs = Math.max(1_000, 15 * [...alone].sort((a, b) => a - b)[1]);
       const requests = flood(() => '198.18.0.1');
       const during = await timedLogin('192.0.2.4');
       const statuses = (await Promise.all(requests)).map((r) => r.status);
