@@ -44,7 +44,7 @@ const listeners = new Set<() => void>();
 
 export const session = {
   get: (): SessionState => state,
-  subscribe(listener: () => void): () => void {
+  subscribe: (listener: () => void): (() => void) => {
     listeners.add(listener);
     return () => listeners.delete(listener);
   },
@@ -58,7 +58,7 @@ function setState(next: SessionState): void {
 /** Seconds until the JWT expires (from its `exp`), or null when it cannot be read. */
 export function secondsLeft(token: string, now = Date.now()): number | null {
   try {
-    const payload = JSON.parse(atob(token.split('.')[1]!.replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
+    const payload = JSON.parse(atob(token.split('.')[1].replace(/-/g, '+').replace(/_/g, '/'))) as { exp?: number };
     return typeof payload.exp === 'number' ? payload.exp - now / 1000 : null;
   } catch {
     return null;

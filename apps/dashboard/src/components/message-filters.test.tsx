@@ -34,7 +34,8 @@ async function renderAt(url: string) {
     path: '/messages',
     validateSearch: parseMessageSearch,
     component: function Screen() {
-      const search = useSearch({ strict: false }) as MessageSearch;
+      const raw: unknown = useSearch({ strict: false });
+      const search = raw as MessageSearch;
       const navigate = useNavigate();
       return <MessageFilters value={search} connectors={CONNECTORS} onChange={(next) => void navigate({ search: next } as never)} />;
     },
@@ -48,9 +49,9 @@ async function renderAt(url: string) {
 
 describe('message filters live in the URL', () => {
   it('shows the filters a URL carries', async () => {
-    await renderAt(`/messages?status=failed&connector=${CONNECTORS[0]!.id}&to=%2B15551234567`);
+    await renderAt(`/messages?status=failed&connector=${CONNECTORS[0].id}&to=%2B15551234567`);
     expect(screen.getByLabelText<HTMLSelectElement>('Status').value).toBe('failed');
-    expect(screen.getByLabelText<HTMLSelectElement>('Connector').value).toBe(CONNECTORS[0]!.id);
+    expect(screen.getByLabelText<HTMLSelectElement>('Connector').value).toBe(CONNECTORS[0].id);
     expect(screen.getByLabelText<HTMLInputElement>('Recipient').value).toBe('+15551234567');
   });
 

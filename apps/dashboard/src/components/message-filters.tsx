@@ -46,7 +46,7 @@ export function MessageFilters({
       ...patch,
     };
     delete next.cursor;
-    onChange(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '')) as MessageSearch);
+    onChange(Object.fromEntries(Object.entries(next).filter(([, v]) => v !== undefined && v !== '')));
   };
 
   const submit = (event: FormEvent) => {

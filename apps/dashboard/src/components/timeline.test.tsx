@@ -26,7 +26,7 @@ describe('the message timeline', () => {
       expect.stringMatching(/^sendingattempt 2/),
       expect.stringMatching(/^sentattempt 3/),
     ]);
-    expect(items[1]!.querySelector('time')!.getAttribute('datetime')).toBe('2026-11-30T09:00:01.000Z');
+    expect(items[1].querySelector('time')!.getAttribute('datetime')).toBe('2026-11-30T09:00:01.000Z');
   });
 
   it("shows each failed attempt's provider outcome and detail", () => {
@@ -34,7 +34,7 @@ describe('the message timeline', () => {
     expect(screen.getByText('Provider: HTTP 500 · code 500 · Internal Server Error')).toBeTruthy();
     expect(screen.getByText('Provider: code network · Could not reach Telegram')).toBeTruthy();
     expect(screen.getByText('retrying in 1 s')).toBeTruthy();
-    expect(providerSummary(EVENTS[3]!)).toBeNull();
+    expect(providerSummary(EVENTS[3])).toBeNull();
   });
 
   it('says so when nothing happened yet', () => {

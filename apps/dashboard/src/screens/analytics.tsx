@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
@@ -84,7 +85,9 @@ export function AnalyticsScreen() {
                     <CartesianGrid strokeDasharray="3 3" stroke="#e2e8f0" />
                     <XAxis dataKey="t" tickFormatter={label} fontSize={12} />
                     <YAxis allowDecimals={false} fontSize={12} />
-                    <Tooltip labelFormatter={(t) => formatTime(String(t))} />
+                    <Tooltip
+                      labelFormatter={(t: ReactNode) => (typeof t === 'string' || typeof t === 'number' ? formatTime(String(t)) : t)}
+                    />
                     <Legend />
                     {SERIES.map(([key, color]) => (
                       <Bar key={key} dataKey={key} fill={color} isAnimationActive={false} />

@@ -5,7 +5,8 @@ import { login, logout, signup } from '../api/client';
 import { Button, ErrorState, Loading, TextField } from '../components/ui';
 
 function AuthForm({ mode }: { mode: 'login' | 'signup' }) {
-  const search = useSearch({ strict: false }) as { next?: string };
+  const raw: unknown = useSearch({ strict: false });
+  const search = raw as { next?: string };
   const navigate = useNavigate();
   const [email, setEmail] = useState('');
   const [password, setPassword] = useState('');

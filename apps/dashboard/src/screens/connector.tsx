@@ -150,6 +150,7 @@ function SettingsCard({ projectId, connector }: { projectId: string; connector: 
   const [name, setName] = useState(connector.name);
   const [values, setValues] = useState<FieldValues>({});
   const str = (v: unknown) => (typeof v === 'number' ? String(v) : '');
+  const configText = (v: unknown) => (typeof v === 'string' || typeof v === 'number' || typeof v === 'boolean' ? String(v) : '');
   const [throughput, setThroughput] = useState({
     maxPerSecond: str(connector.config.maxPerSecond),
     maxConcurrent: str(connector.config.maxConcurrent),
@@ -158,7 +159,7 @@ function SettingsCard({ projectId, connector }: { projectId: string; connector: 
   const configFields = form.fields.filter((f) => f.in === 'config');
   const credentialFields = form.fields.filter((f) => f.in === 'credentials');
   const [configValues, setConfigValues] = useState<FieldValues>(() =>
-    Object.fromEntries(configFields.map((f) => [f.key, String(connector.config[f.key] ?? '')])),
+    Object.fromEntries(configFields.map((f) => [f.key, configText(connector.config[f.key])])),
   );
 
   const save = useMutation({
