@@ -52,18 +52,7 @@ describe('crash safety', () => {
 
     expect(killedAfter).toBeGreaterThan(20);
     expect(accepted.length).toBeGreaterThan(killedAfter);
-    const started = Date.now();
-    await eventually(
-      async () => {
-        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
-          accepted,
-        ]);
-        return rows[0].n === accepted.length;
-      },
-      120_000,
-      250,
-    );
-    const drainMs = Date.now() - started;
+    const drainMs = await platform.allSent(accepted, 120_000);
 
     const sendsPerText = new Map<string, number>();
     for (const s of telegram.sent) sendsPerText.set(s.text, (sendsPerText.get(s.text) ?? 0) + 1);

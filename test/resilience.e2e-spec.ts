@@ -52,20 +52,10 @@ describe('resilience', () => {
   const refusedSoFar = (load: { refusals: Record<string, number> }) => Object.values(load.refusals).reduce((a, b) => a + b, 0);
 
   async function drained(platform: Platform, accepted: string[], label: string) {
-    const started = Date.now();
-    await eventually(
-      async () => {
-        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
-          accepted,
-        ]);
-        return rows[0].n === accepted.length;
-      },
-      150_000,
-      250,
-    );
+    const drainMs = await platform.allSent(accepted, 150_000);
     const perText = new Map<string, number>();
     for (const s of telegram.sent.filter((x) => x.text.startsWith(`${label} `))) perText.set(s.text, (perText.get(s.text) ?? 0) + 1);
-    return { drainMs: Date.now() - started, duplicates: [...perText.values()].filter((c) => c > 1).length };
+    return { drainMs, duplicates: [...perText.values()].filter((c) => c > 1).length };
   }
 
   it('loses nothing when every process is SIGKILLed mid-stream and restarted', async () => {
