@@ -1,9 +1,10 @@
 import { randomUUID } from 'node:crypto';
 import { INestMicroservice } from '@nestjs/common';
 import { Job } from 'bullmq';
+import { redisOptionsFromUrl } from '@app/config';
 import { SendJobData } from '@app/contracts';
 import { ConnectorEntity, MessageEntity } from '@app/database';
-import { PrefixedRedisServer, redisOptionsFromUrl, SendQueues } from '@app/transport';
+import { PrefixedRedisServer, SendQueues } from '@app/transport';
 import { TelegramFake } from '../../../../test/fakes/telegram.fake';
 import { AppContext, compileApp, compileWith, seedTenant, SeededTenant } from '../../../../test/support/app-context';
 import { AcceptBatcher } from '../../../dispatcher/src/messages/accept-batcher';
