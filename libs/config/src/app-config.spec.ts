@@ -145,6 +145,10 @@ describe('per-app settings', () => {
     expect(() => parseConfig({ ...base, ...override })).toThrow(reason);
   });
 
+  it('treats an empty METRICS_TOKEN as unset (compose passes ${METRICS_TOKEN:-})', () => {
+    expect(parseConfig({ ...base, METRICS_TOKEN: '' }).metricsToken).toBeUndefined();
+  });
+
   it('declares every validated variable in the settings table', () => {
     const validated = new Set(
       getMetadataStorage()
