@@ -51,7 +51,7 @@ function json(res, status, payload) {
 
 async function main() {
   const apiKey = Buffer.from(`Bearer ${required('API_KEY')}`);
-  const providerUrl = required('PROVIDER_URL').replace(/\/+$/, '');
+  const providerUrl = required('PROVIDER_URL').replace(/(?<!\/)\/+$/, '');
   const botToken = required('BOT_TOKEN');
   const connection = redisConnection(env.REDIS_URL || 'redis://127.0.0.1:6379');
   const prefix = `${env.REDIS_PREFIX || 'minimal'}:bull`;
@@ -163,9 +163,9 @@ async function main() {
     clearTimeout(forced);
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  if (process.send) process.on('disconnect', stop);
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  if (process.send) process.on('disconnect', () => void stop());
 }
 
 main().catch((err) => {

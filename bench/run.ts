@@ -115,7 +115,7 @@ class Lines {
 
   record(line: string): void {
     if (!line.trim()) return;
-    if (/"level":\s*(4|5|6)0\b/.test(line) || /\b(ERROR|WARN|failed to start)\b/.test(line)) {
+    if (/"level":\s*[456]0\b/.test(line) || /\b(?:ERROR|WARN|failed to start)\b/.test(line)) {
       this.problemLines++;
       if (this.problems.length < 5) this.problems.push(line.length > 300 ? `${line.slice(0, 300)}…` : line);
     }
@@ -194,7 +194,7 @@ async function http(method: string, url: string, { token, body, timeoutMs = 15_0
 /** Retries while the platform is still coming up (connection refused, 502/503/504), up to a deadline. */
 async function callUntil(method: string, url: string, options: CallOptions, expectStatus: number, deadlineMs = 60_000): Promise<any> {
   const deadline = Date.now() + deadlineMs;
-  let last = 'no answer';
+  let last: string;
   for (;;) {
     try {
       const res = await Promise.race([http(method, url, options), crashed]);
@@ -617,7 +617,7 @@ async function main(): Promise<void> {
   const pgVersion = (await admin.query<{ server_version: string }>('SHOW server_version')).rows[0].server_version;
   const redis = new Redis(REDIS_URL, { maxRetriesPerRequest: 1, lazyConnect: true, retryStrategy: (times) => (times > 3 ? null : 200) });
   redis.on('error', () => undefined);
-  let redisVersion = '?';
+  let redisVersion: string;
   try {
     await redis.connect();
     redisReachable = true; // only now does clean-up have keys to delete

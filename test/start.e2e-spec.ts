@@ -63,8 +63,8 @@ describe('npm start (scripts/start.js)', () => {
 
     const proc = spawn(process.execPath, ['scripts/start.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
 
     // The banner, or the reason it never came.
@@ -76,8 +76,8 @@ describe('npm start (scripts/start.js)', () => {
           resolve();
         }
       };
-      proc.stdout!.on('data', check);
-      exited.then(({ code, signal }) => {
+      proc.stdout.on('data', check);
+      void exited.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`start.js exited (${code ?? signal}) before the banner:\n${output.slice(-3000)}`));
       });

@@ -143,4 +143,30 @@ describe('tracing', () => {
       for (const line of lines) expect([app, line.traceId, line.requestId]).toEqual([app, traceId, requestId]);
     }
   });
+
+  it('lets a 500 be followed from the errorId the client got to the failing app, by traceId and request id', async () => {
+    const messageId = await send();
+    const requestId = `req-${randomBytes(6).toString('hex')}`;
+    // A schema the dispatcher does not expect: its query fails with an error no code maps, the 500 case.
+    await platform.db.query('ALTER TABLE messages RENAME COLUMN metadata TO metadata_moved');
+    try {
+      const res = await platform.request('GET', `messages/${messageId}`, { token: tenant.apiKey, headers: { 'x-request-id': requestId } });
+      expect([res.status, res.headers.get('x-request-id')]).toEqual([500, requestId]);
+      const errorId = res.body.errorId as string;
+      expect(errorId).toEqual(expect.any(String));
+
+      const parsed = (app: string) =>
+        platform.logs
+          .filter((l) => l.startsWith(`[${app}] {`))
+          .map((l) => JSON.parse(l.slice(`[${app}] `.length)) as Record<string, unknown>);
+      const gateway = await eventually(async () => parsed('gateway').find((l) => l.errorId === errorId));
+      expect(gateway).toMatchObject({ requestId, traceId: expect.stringMatching(/^[0-9a-f]{32}$/) });
+      const dispatcher = await eventually(async () =>
+        parsed('dispatcher').find((l) => l.traceId === gateway.traceId && l.level === 50 && l.requestId === requestId),
+      );
+      expect(dispatcher.pattern).toMatch(/(^|:)messages\.get$/);
+    } finally {
+      await platform.db.query('ALTER TABLE messages RENAME COLUMN metadata_moved TO metadata');
+    }
+  });
 });

@@ -51,7 +51,10 @@ async function runnableEnv(p: ProcessSpec, target: Target): Promise<Record<strin
 }
 
 /** migrate to completion first (compose: service_completed_successfully; k8s: the Job), then every app until ready. */
-async function startAll(processes: ProcessSpec[], target: Target): Promise<{ running: LaunchedProcess[]; gateway: string }> {
+async function startAll(
+  processes: ProcessSpec[],
+  target: Target,
+): Promise<{ running: LaunchedProcess[]; gateway: string; healthPorts: Map<string, string> }> {
   const migrate = processes.find((p) => p.scope === 'migrate')!;
   const job = launch(migrate.name, migrate.command, await runnableEnv(migrate, target));
   const code = await job.exited;
@@ -60,12 +63,14 @@ async function startAll(processes: ProcessSpec[], target: Target): Promise<{ run
   const running: LaunchedProcess[] = [];
   const health: Array<{ process: LaunchedProcess; url: string }> = [];
   let gateway = '';
+  const healthPorts = new Map<string, string>();
   for (const p of processes.filter((x) => x.scope !== 'migrate')) {
     const env = await runnableEnv(p, target);
     const launched = launch(p.name, p.command, env);
     running.push(launched);
     const port = p.scope === 'gateway' ? env.PORT : env.HEALTH_PORT;
     if (p.scope === 'gateway') gateway = `http://127.0.0.1:${env.PORT}`;
+    healthPorts.set(p.name, port);
     health.push({ process: launched, url: `http://127.0.0.1:${port}/readyz` });
   }
   try {
@@ -74,7 +79,7 @@ async function startAll(processes: ProcessSpec[], target: Target): Promise<{ run
     await Promise.all(running.map((r) => r.stop(5_000)));
     throw err;
   }
-  return { running, gateway };
+  return { running, gateway, healthPorts };
 }
 
 async function sendThroughTelegram(gateway: string, telegram: TelegramFake): Promise<void> {
@@ -139,9 +144,15 @@ describe('the manifests, executed as local processes', () => {
     // The Secret as the template shapes it (managed PostgreSQL and Redis URLs), with generated secrets.
     const template = readYamlDocuments(path.join(ROOT, 'k8s', 'base', 'secret.template.yaml'))[0].stringData as Record<string, string>;
     const target = { databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, secrets: { ...template, ...secrets }, configMap };
-    const { running, gateway } = await startAll(k8sProcesses(objects), target);
+    const { running, gateway, healthPorts } = await startAll(k8sProcesses(objects), target);
     cleanup.push(() => Promise.all(running.map((r) => r.stop(5_000))).then(() => undefined));
     await sendThroughTelegram(gateway, telegram);
+
+    // Every app's /metrics answers only with the METRICS_TOKEN the Secret gives it.
+    const metrics = `http://127.0.0.1:${healthPorts.get('worker-telegram')}/metrics`;
+    expect((await fetch(metrics)).status).toBe(401);
+    const scrape = await fetch(metrics, { headers: { authorization: `Bearer ${secrets.METRICS_TOKEN}` } });
+    expect(await scrape.text()).toMatch(/^messagejs_worker_consumers_running 1$/m);
 
     // The list the ScaledObject measures is the one a message really waits in: stop the telegram worker, send, and see it there.
     const worker = running.find((r) => r.name === 'worker-telegram')!;

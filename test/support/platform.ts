@@ -140,7 +140,7 @@ export class Platform implements PlatformApi {
     try {
       await withDeadline(proc.ready, timeoutMs, `${app} start-up`);
     } catch (err) {
-      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`);
+      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`, { cause: err });
     }
   }
 

@@ -33,7 +33,7 @@ export class EnvDto {
   REDIS_URL?: string;
 
   @IsOptional()
-  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
+  @Matches(/^[\w:-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
   REDIS_PREFIX?: string;
 
   @IsOptional()

@@ -63,7 +63,7 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
     readBy: ['worker'],
     read: (d) => (d.CONNECTORS ? (d.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES]),
   },
-  publicUrl: { env: ['PUBLIC_URL'], readBy: ['gateway', ...CONNECTOR_USERS], read: (d) => d.PUBLIC_URL?.replace(/\/+$/, '') },
+  publicUrl: { env: ['PUBLIC_URL'], readBy: ['gateway', ...CONNECTOR_USERS], read: (d) => d.PUBLIC_URL?.replace(/(?<!\/)\/+$/, '') },
   dashboardDir: { env: ['DASHBOARD_DIR'], readBy: ['gateway'], read: (d) => d.DASHBOARD_DIR },
   apiKeyCacheTtlMs: { env: ['API_KEY_CACHE_TTL_MS'], readBy: ['gateway'], read: (d) => d.API_KEY_CACHE_TTL_MS ?? 60_000 },
   workerConcurrency: { env: ['WORKER_CONCURRENCY'], readBy: ['worker'], read: (d) => d.WORKER_CONCURRENCY ?? 50 },

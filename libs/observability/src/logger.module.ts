@@ -25,7 +25,7 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   const sent = req.headers['x-request-id'];

@@ -45,7 +45,7 @@ export function startTracing(app: string, otlpEndpoint: string | undefined): voi
     resource: resourceFromAttributes({ [ATTR_SERVICE_NAME]: app }),
     sampler: otlpEndpoint ? new ParentBasedSampler({ root: new AlwaysOnSampler() }) : new AlwaysOffSampler(),
     spanProcessors: otlpEndpoint
-      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/\/+$/, '')}/v1/traces` }))]
+      ? [new BatchSpanProcessor(new OTLPTraceExporter({ url: `${otlpEndpoint.replace(/(?<!\/)\/+$/, '')}/v1/traces` }))]
       : [],
   });
   provider.register();

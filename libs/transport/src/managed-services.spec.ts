@@ -4,7 +4,7 @@ import path from 'node:path';
 import Redis from 'ioredis';
 import { parse } from 'pg-connection-string';
 import { createDataSource } from '@app/database';
-import { redisOptionsFromUrl } from './prefixed-redis';
+import { redisOptionsFromUrl } from '@app/config';
 
 /** Managed Redis and PostgreSQL as the README documents them: TLS, ACL users, sslmode, a pool size per app. */
 describe('managed Redis URLs', () => {

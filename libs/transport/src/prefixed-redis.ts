@@ -1,4 +1,5 @@
 import { ClientRedis, ReadPacket, RedisOptions, ServerRedis, WritePacket } from '@nestjs/microservices';
+import { reconnectDelay } from '@app/config';
 import type { TraceCarrier } from '@app/contracts';
 import { contextFrom, inSpan, SpanKind, traceCarrier } from '@app/observability';
 
@@ -46,7 +47,7 @@ export class PrefixedRedisServer extends ServerRedis {
       carrier = undefined;
     }
     const name = channel.slice(this.channelPrefix.length + 1);
-    const handle = () => super.handleMessage(channel, buffer, pub as never, pattern);
+    const handle = () => super.handleMessage(channel, buffer, pub, pattern);
     return inSpan(`rpc ${name}`, { kind: SpanKind.SERVER, parent: contextFrom(carrier), attributes: { 'rpc.method': name } }, handle);
   }
 }
@@ -82,29 +83,4 @@ export class PrefixedRedisClient extends ClientRedis {
     const self = this as unknown as { pubClient?: { status: string } | null; subClient?: { status: string } | null };
     return self.pubClient?.status === 'ready' && self.subClient?.status === 'ready';
   }
-}
-
-function reconnectDelay(times: number): number {
-  return Math.min(times * 200, 2_000);
-}
-
-/** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */
-export function redisOptionsFromUrl(url: string): {
-  host: string;
-  port: number;
-  password?: string;
-  username?: string;
-  db?: number;
-  tls?: object;
-} {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(db !== undefined && !Number.isNaN(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
 }

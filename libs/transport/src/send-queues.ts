@@ -1,9 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors, redisOptions } from '@app/config';
 import { traceCarrier } from '@app/observability';
-import { redisOptionsFromUrl } from './prefixed-redis';
 
 /** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
 export function bullPrefix(config: AppConfig): string {
@@ -11,7 +10,7 @@ export function bullPrefix(config: AppConfig): string {
 }
 
 export function bullConnection(config: AppConfig) {
-  return { ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null, enableOfflineQueue: true };
+  return redisOptions(config, 'blocking');
 }
 
 /**
@@ -31,7 +30,7 @@ export class SendQueues implements OnApplicationShutdown {
         connection: bullConnection(this.config),
         prefix: bullPrefix(this.config),
       });
-      queue.on('error', () => undefined);
+      logRedisErrors(queue, `queue ${queue.name}`);
       this.queues.set(type, queue);
     }
     return queue;
@@ -78,6 +77,6 @@ export class SendQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map(closeQueue));
   }
 }

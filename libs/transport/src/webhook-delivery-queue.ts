@@ -7,7 +7,7 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WebhookDeliveryJobData,
 } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
 import { traceCarrier } from '@app/observability';
 import { bullConnection, bullPrefix } from './send-queues';
 
@@ -26,7 +26,7 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
       connection: bullConnection(config),
       prefix: bullPrefix(config),
     });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${WEBHOOK_DELIVERIES_QUEUE}`);
   }
 
   async addMany(jobs: WebhookDeliveryJobData[]): Promise<void> {
@@ -49,6 +49,6 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
 import { childSpan, contextFrom, traceContext } from '@app/observability';
 import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
 
@@ -54,7 +54,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
     private readonly changes: ChangeFeed,
   ) {
     this.queue = new Queue<StatusEventData>(STATUS_EVENTS_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${STATUS_EVENTS_QUEUE}`);
   }
 
   async onModuleInit(): Promise<void> {
@@ -65,7 +65,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 
   async emit(events: StatusEventData[]): Promise<void> {

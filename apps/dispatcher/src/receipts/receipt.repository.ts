@@ -54,9 +54,10 @@ export class ReceiptRepository {
    * the same statement, skipping rows another dispatcher holds, means each is asked about once a round.
    */
   async claimUnconfirmed(types: ConnectorType[], afterMs: number, limit: number): Promise<UnconfirmedMessage[]> {
-    const rows: Array<{ id: string; project_id: string; connector_id: string; connector_type: ConnectorType; external_id: string }> = (
-      await this.dataSource.query(
-        `UPDATE messages m SET status_checked_at = now()
+    type Row = { id: string; project_id: string; connector_id: string; connector_type: ConnectorType; external_id: string };
+    // An UPDATE … RETURNING answers [rows, affected count].
+    const [rows] = await this.dataSource.query<[Row[], number]>(
+      `UPDATE messages m SET status_checked_at = now()
          FROM (SELECT id FROM messages
                WHERE status = 'sent' AND connector_type = ANY($1::text[]) AND external_id IS NOT NULL
                  AND sent_at < now() - $2 * interval '1 millisecond' AND sent_at > now() - interval '${RECONCILE_FOR}'
@@ -65,9 +66,8 @@ export class ReceiptRepository {
                ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
          WHERE m.id = due.id
          RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.external_id`,
-        [types, afterMs, limit],
-      )
-    )[0];
+      [types, afterMs, limit],
+    );
     return rows.map((r) => ({
       messageId: r.id,
       projectId: r.project_id,
@@ -91,14 +91,14 @@ export class ReceiptRepository {
    */
   applyPending(connectorId: string, externalId: string): Promise<ReceiptMove[]> {
     return this.dataSource.transaction(async (tx) => {
-      const rows: Array<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }> = (
-        await tx.query(
-          `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
+      type PendingRow = { status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null };
+      // A DELETE … RETURNING answers [rows, affected count].
+      const [rows] = await tx.query<[PendingRow[], number]>(
+        `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
              AND EXISTS (SELECT 1 FROM messages m WHERE m.connector_id = $1 AND m.external_id = $2)
            RETURNING status, at, error_code, error_message, created_at`,
-          [connectorId, externalId],
-        )
-      )[0];
+        [connectorId, externalId],
+      );
       rows.sort((a, b) => a.at.getTime() - b.at.getTime());
       const moves: ReceiptMove[] = [];
       for (const row of rows) {

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 /**
  * GCRA (a leaky bucket without a timer) over Redis, one key per connector, shared by every worker:
@@ -41,8 +41,7 @@ export class ConnectorThrottle implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-    redis.on('error', () => undefined);
+    const redis = createRedis(config, 'connector throttle', 'command');
     redis.defineCommand('throttleAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     redis.defineCommand('throttlePause', { numberOfKeys: 1, lua: PAUSE });
     this.redis = redis as ThrottleRedis;
@@ -61,6 +60,6 @@ export class ConnectorThrottle implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

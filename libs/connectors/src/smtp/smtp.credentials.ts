@@ -8,8 +8,10 @@ export interface SmtpSender {
   address: string;
 }
 
+// eslint-disable-next-line regexp/no-super-linear-backtracking -- fixed by sec-conn (issue 9)
 const NAME_ADDR = /^(.*?)\s*<([^<>]*)>\s*$/s;
 const QUOTED = /^"((?:[^"\\]|\\.)*)"$/s;
+// eslint-disable-next-line no-control-regex -- finding control characters (header injection) is this pattern's job
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

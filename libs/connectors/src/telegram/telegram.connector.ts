@@ -19,7 +19,7 @@ export class TelegramConnector implements Connector {
 
   constructor(credentials: TelegramCredentials, config: TelegramConfig = {}, options: TelegramConnectorOptions = {}) {
     this.#token = credentials.botToken;
-    this.#baseUrl = (config.baseUrl ?? TELEGRAM_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.#baseUrl = (config.baseUrl ?? TELEGRAM_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
   }
 

@@ -26,7 +26,7 @@ export class WhatsAppConnector implements Connector {
     options: WhatsAppConnectorOptions = {},
   ) {
     this.#accessToken = credentials.accessToken;
-    const baseUrl = (config.baseUrl ?? WHATSAPP_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const baseUrl = (config.baseUrl ?? WHATSAPP_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     const version = config.apiVersion ?? WHATSAPP_DEFAULT_API_VERSION;
     this.#phoneNumberUrl = `${baseUrl}/${version}/${encodeURIComponent(credentials.phoneNumberId)}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -47,7 +47,7 @@ export class WhatsAppConnector implements Connector {
       to: toWhatsAppDigits(message.to),
       ...content(message),
     });
-    const [first] = isRecord(sent) && Array.isArray(sent.messages) ? sent.messages : [];
+    const [first] = isRecord(sent) && Array.isArray(sent.messages) ? (sent.messages as unknown[]) : [];
     if (!isRecord(first) || typeof first.id !== 'string') throw invalidResponse('the send');
     return { externalId: first.id };
   }
