@@ -25,18 +25,30 @@ describe('PeriodicTask', () => {
   });
 
   it('waits on stop for the run in progress, and schedules nothing after it', async () => {
-    let finished = 0;
-    let started = 0;
-    const task = new PeriodicTask('slow work', new RecordingLogger(), 1, async () => {
-      started++;
-      await sleep(50);
-      finished++;
-    });
-    task.start(0);
-    while (started === 0) await sleep(1);
-    await task.stop();
-    expect(finished).toBe(1);
-    await sleep(30);
-    expect(started).toBe(1);
+    jest.useFakeTimers();
+    try {
+      let release!: () => void;
+      const gate = new Promise<void>((resolve) => (release = resolve));
+      let started = 0;
+      let finished = 0;
+      const task = new PeriodicTask('slow work', new RecordingLogger(), 1, async () => {
+        started++;
+        await gate;
+        finished++;
+      });
+      task.start(0);
+      await jest.advanceTimersByTimeAsync(0);
+      expect(started).toBe(1);
+      const stopped = task.stop();
+      release();
+      await stopped;
+      expect(finished).toBe(1);
+      // The proof that nothing comes after stop(): no timer is pending, so no later run can start.
+      expect(jest.getTimerCount()).toBe(0);
+      await jest.advanceTimersByTimeAsync(1_000);
+      expect(started).toBe(1);
+    } finally {
+      jest.useRealTimers();
+    }
   });
 });
