@@ -36,6 +36,20 @@ export interface AppConfig {
   /** Factor applied to the webhook retry schedule. */
   webhookRetryScale: number;
   webhookDeliveryRetentionDays: number;
+  /** Connector base URLs and SMTP hosts may resolve to non-public addresses (off unless CONNECTOR_ALLOW_PRIVATE=true). */
+  connectorAllowPrivate: boolean;
+  /** `host` or `host:port` entries a connector may reach whatever they resolve to (lower-case). */
+  connectorAllowedHosts: string[];
+  /** The highest rateLimitPerSecond PATCH /projects/:id accepts. */
+  projectMaxRateLimit: number;
+  /** Count ceilings per owner and per project; past one, creating another is 409 quota-exceeded. */
+  quotas: {
+    projectsPerUser: number;
+    keysPerProject: number;
+    connectorsPerProject: number;
+    templatesPerProject: number;
+    webhooksPerProject: number;
+  };
 }
 
 export class ConfigError extends Error {}
@@ -105,6 +119,19 @@ export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
     webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
     webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
     webhookDeliveryRetentionDays: dto.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
+    connectorAllowPrivate: dto.CONNECTOR_ALLOW_PRIVATE === 'true',
+    connectorAllowedHosts: (dto.CONNECTOR_ALLOWED_HOSTS ?? '')
+      .split(',')
+      .map((entry) => entry.trim().toLowerCase())
+      .filter(Boolean),
+    projectMaxRateLimit: dto.PROJECT_MAX_RATE_LIMIT ?? 1000,
+    quotas: {
+      projectsPerUser: dto.MAX_PROJECTS_PER_USER ?? 20,
+      keysPerProject: dto.MAX_KEYS_PER_PROJECT ?? 50,
+      connectorsPerProject: dto.MAX_CONNECTORS_PER_PROJECT ?? 50,
+      templatesPerProject: dto.MAX_TEMPLATES_PER_PROJECT ?? 500,
+      webhooksPerProject: dto.MAX_WEBHOOKS_PER_PROJECT ?? 10,
+    },
   };
 }
 

@@ -172,4 +172,59 @@ export class EnvDto {
   @Min(3, { message: 'WEBHOOK_DELIVERY_RETENTION_DAYS must be at least 3 (the retry schedule spans 42 h)' })
   @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS?: number;
+
+  /** Lets connector base URLs and SMTP hosts reach loopback, private and link-local addresses (local development and tests only). */
+  @IsOptional()
+  @IsIn(['true', 'false'], { message: 'CONNECTOR_ALLOW_PRIVATE must be true or false' })
+  CONNECTOR_ALLOW_PRIVATE?: 'true' | 'false';
+
+  /** Hosts a connector may reach whatever they resolve to (a self-hosted Bot API server): `host[:port],…`. */
+  @IsOptional()
+  @Matches(/^[\w.:[\]-]+(?: *, *[\w.:[\]-]+)*$/, {
+    message: 'CONNECTOR_ALLOWED_HOSTS must be a comma list of host or host:port',
+  })
+  CONNECTOR_ALLOWED_HOSTS?: string;
+
+  /** The highest rateLimitPerSecond a project may set for itself. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  PROJECT_MAX_RATE_LIMIT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_PROJECTS_PER_USER?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_KEYS_PER_PROJECT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_CONNECTORS_PER_PROJECT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_TEMPLATES_PER_PROJECT?: number;
+
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  MAX_WEBHOOKS_PER_PROJECT?: number;
 }

@@ -32,7 +32,7 @@ function defineConnector<K extends object, C extends object>(
 
 // One line per connector type.
 const DEFINITIONS: readonly ConnectorDefinition[] = [
-  defineConnector('telegram', TelegramCredentials, TelegramConfig, (k, c) => new TelegramConnector(k, c)),
+  defineConnector('telegram', TelegramCredentials, TelegramConfig, (k, c, ctx) => new TelegramConnector(k, c, { outbound: ctx.outbound })),
   defineConnector('whatsapp', WhatsAppCredentials, WhatsAppConfig, (k, c, ctx) => new WhatsAppConnector(k, c, ctx)),
   defineConnector('twilio', TwilioCredentials, TwilioConfig, (k, c, ctx) => new TwilioConnector(k, c, ctx)),
   defineConnector('smtp', SmtpCredentials, SmtpConfig, (k, c, ctx) => new SmtpConnector(k, c, ctx)),

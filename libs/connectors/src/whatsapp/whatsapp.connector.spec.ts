@@ -41,7 +41,8 @@ interface ConnectorOverrides {
 function connector(overrides: ConnectorOverrides = {}): WhatsAppConnector {
   const { accessToken = number.accessToken, phoneNumberId = number.phoneNumberId, timeoutMs } = overrides;
   const config = { baseUrl: overrides.baseUrl ?? fake.baseUrl, apiVersion: overrides.apiVersion };
-  return new WhatsAppConnector({ accessToken, phoneNumberId }, config, { connectorId: 'conn_wa' }, { timeoutMs });
+  const outbound = { allowPrivate: true, allowedHosts: [] }; // the fake listens on loopback
+  return new WhatsAppConnector({ accessToken, phoneNumberId }, config, { connectorId: 'conn_wa', outbound }, { timeoutMs });
 }
 
 function send(to: string, extra: Partial<OutboundMessage> = {}, via = connector()) {
