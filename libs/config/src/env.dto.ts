@@ -190,7 +190,7 @@ export class EnvDto {
   @Transform(toInt)
   @IsInt()
   @Min(1)
-  @Max(1_000_000)
+  @Max(100_000)
   PROJECT_MAX_RATE_LIMIT?: number;
 
   @IsOptional()
