@@ -4,7 +4,7 @@ import { LoopbackServer, readBody, waitForCount } from './loopback-server';
 
 /**
  * A loopback Twilio REST API (2010-04-01) written from Twilio's docs and its OpenAPI description
- * (shared/provider-specs/twilio_api_v2010.json): HTTP Basic auth with AccountSid:AuthToken, form-encoded
+ * (libs/connectors/src/twilio/fixtures/twilio_api_v2010.messages.json): HTTP Basic auth with AccountSid:AuthToken, form-encoded
  * POST bodies, JSON answers, errors as `{code, message, more_info, status}` with the HTTP status.
  * Serves FetchAccount, CreateMessage and FetchMessage, and plays Twilio's side of StatusCallback.
  */

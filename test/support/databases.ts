@@ -1,5 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Client } from 'pg';
+import * as devkit from '../../libs/devkit/src';
 
 export const TEMPLATE_ENV = 'MESSAGEJS_TEST_TEMPLATE_DB';
 
@@ -9,9 +9,7 @@ export function adminUrl(): string {
 }
 
 export function databaseUrl(name: string): string {
-  const url = new URL(adminUrl());
-  url.pathname = `/${name}`;
-  return url.toString();
+  return devkit.databaseUrl(adminUrl(), name);
 }
 
 export function redisUrl(): string {
@@ -23,22 +21,10 @@ export async function createSuiteDatabase(): Promise<string> {
   const template = process.env[TEMPLATE_ENV];
   if (!template) throw new Error('the e2e globalSetup did not run');
   const name = `mjs_t_${randomBytes(6).toString('hex')}`;
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${name}" TEMPLATE "${template}"`);
-  } finally {
-    await admin.end();
-  }
+  await devkit.createDatabase(adminUrl(), name, template);
   return name;
 }
 
-export async function dropDatabase(name: string): Promise<void> {
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`);
-  } finally {
-    await admin.end();
-  }
+export function dropDatabase(name: string): Promise<void> {
+  return devkit.dropDatabase(adminUrl(), name);
 }

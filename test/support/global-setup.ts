@@ -1,17 +1,11 @@
-import { Client } from 'pg';
+import { createDatabase } from '../../libs/devkit/src';
 import { runMigrations } from '../../libs/database/src/data-source';
 import { adminUrl, databaseUrl, TEMPLATE_ENV } from './databases';
 
 /** Migrate once per run into a template database; each suite then gets a copy of it (CREATE DATABASE … TEMPLATE). */
 export default async function globalSetup(): Promise<void> {
   const template = `mjs_tpl_${process.pid}_${Date.now().toString(36)}`;
-  const admin = new Client({ connectionString: adminUrl() });
-  await admin.connect();
-  try {
-    await admin.query(`CREATE DATABASE "${template}"`);
-  } finally {
-    await admin.end();
-  }
+  await createDatabase(adminUrl(), template);
   await runMigrations(databaseUrl(template));
   process.env[TEMPLATE_ENV] = template;
 }

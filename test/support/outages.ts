@@ -1,52 +1,27 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { createServer, Server, Socket } from 'node:net';
-import Redis from 'ioredis';
-import { freePort } from './platform';
+import { freePort, RedisServerProcess } from '../../libs/devkit/src';
 
 /** A Redis server of the suite's own, so a test can kill and restart it without touching anyone else's. */
 export class RedisServer {
-  private child?: ChildProcess;
-
-  private constructor(readonly port: number) {}
+  private constructor(private readonly server: RedisServerProcess) {}
 
   get url(): string {
-    return `redis://127.0.0.1:${this.port}`;
+    return this.server.url;
   }
 
   static async start(): Promise<RedisServer> {
-    const server = new RedisServer(await freePort());
-    await server.restart();
-    return server;
+    const redis = new RedisServer(new RedisServerProcess(await freePort()));
+    await redis.restart();
+    return redis;
   }
 
   /** Starts (again) on the same port, empty: a restart loses everything, as Redis without persistence does. */
-  async restart(): Promise<void> {
-    this.child = spawn('redis-server', ['--port', String(this.port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], {
-      stdio: 'ignore',
-    });
-    const client = new Redis(this.url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
-    client.on('error', () => undefined);
-    const deadline = Date.now() + 10_000;
-    for (;;) {
-      try {
-        await client.connect();
-        await client.ping();
-        client.disconnect();
-        return;
-      } catch {
-        client.disconnect();
-        if (Date.now() > deadline) throw new Error(`redis-server did not start on ${this.port}`);
-        await new Promise((r) => setTimeout(r, 100));
-      }
-    }
+  restart(): Promise<void> {
+    return this.server.start();
   }
 
-  async kill(): Promise<void> {
-    const child = this.child;
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+  kill(): Promise<void> {
+    return this.server.kill();
   }
 }
 

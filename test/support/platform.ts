@@ -1,22 +1,23 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { AddressInfo, createServer } from 'node:net';
-import path from 'node:path';
-import Redis from 'ioredis';
 import { Client } from 'pg';
+import {
+  APPS,
+  AppName,
+  deleteRedisKeys,
+  freePort,
+  NodeProcess,
+  Supervisor,
+  throwawaySecrets,
+  waitFor,
+  withDeadline,
+} from '../../libs/devkit/src';
 import { createSuiteDatabase, databaseUrl, dropDatabase, redisUrl } from './databases';
 
-export type AppName = 'management' | 'dispatcher' | 'worker' | 'webhooks' | 'gateway';
-export const APPS: AppName[] = ['management', 'dispatcher', 'worker', 'webhooks', 'gateway'];
+export { APPS, deleteRedisKeys, freePort };
+export type { AppName };
 
-const ROOT = path.resolve(__dirname, '..', '..');
-const READY_LINE: Record<AppName, RegExp> = {
-  management: /Nest microservice successfully started/,
-  dispatcher: /Nest microservice successfully started/,
-  worker: /consuming connector\./,
-  webhooks: /consuming webhooks\.events/,
-  gateway: /Nest application successfully started/,
-};
+/** Polls until `check` returns a truthy value or the time is up. */
+export const eventually = waitFor;
 
 export interface ApiResponse<T = any> {
   status: number;
@@ -63,17 +64,6 @@ export async function apiRequest<T = any>(
   return { status: res.status, headers: res.headers, body: parsed as T, text };
 }
 
-export async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-    server.on('error', reject);
-  });
-}
-
 /**
  * What every suite's platform runs with, however it is started: its own database, Redis prefix and
  * port, and a quick tempo (outbox sweeps, retries, shutdowns) so tests see recoveries at once.
@@ -92,20 +82,25 @@ export function suiteEnv(database: string, redisPrefix: string, port: number): R
     RETRY_BASE_DELAY_MS: '300',
     // Provider fakes listen on loopback; the outbound guard's own suite turns this off.
     CONNECTOR_ALLOW_PRIVATE: 'true',
+    // Suites sign up many users and try bad keys from one address; auth-limits.e2e-spec runs the real limits.
+    AUTH_REQUESTS_PER_IP: '100000',
+    UNKNOWN_KEYS_PER_IP: '100000',
   };
 }
 
 /**
- * The real platform for one suite: the five built apps as child processes, on a database copied from
- * the migrated template and a Redis prefix of its own. Everything the apps print is kept, so a test
- * can assert that no secret ever reached a log line.
+ * The real platform for one suite: the five built apps as child processes of the devkit Supervisor
+ * (ready when each says so over IPC, as under `npm start`), on a database copied from the migrated
+ * template and a Redis prefix of its own. Everything the apps print is kept, so a test can assert
+ * that no secret ever reached a log line.
  */
 export class Platform implements PlatformApi {
-  readonly processes = new Map<AppName, ChildProcess>();
+  readonly processes = new Map<AppName, NodeProcess>();
   readonly logs: string[] = [];
   readonly env: Record<string, string>;
   baseUrl = '';
   db!: Client;
+  private readonly supervisor = new Supervisor({ onLine: (label, line) => this.logs.push(`[${label}] ${line}`) });
 
   private constructor(
     readonly database: string,
@@ -114,13 +109,7 @@ export class Platform implements PlatformApi {
     extraEnv: Record<string, string>,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
-    this.env = {
-      ...suiteEnv(database, redisPrefix, port),
-      LOG_LEVEL: 'info',
-      JWT_SECRET: randomBytes(32).toString('hex'),
-      MESSAGEJS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
-      ...extraEnv,
-    };
+    this.env = { ...suiteEnv(database, redisPrefix, port), LOG_LEVEL: 'info', ...throwawaySecrets(), ...extraEnv };
   }
 
   /** `databasePort`: the apps reach PostgreSQL through this port instead (a proxy a test can cut). */
@@ -139,30 +128,15 @@ export class Platform implements PlatformApi {
     return platform;
   }
 
+  /** Starts `app` and resolves once it announces that it serves. */
   async startApp(app: AppName, timeoutMs = 30_000): Promise<void> {
-    const child = spawn(process.execPath, [path.join(ROOT, 'dist', 'apps', app, 'main.js')], {
-      cwd: ROOT,
-      env: this.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    this.processes.set(app, child);
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`${app} did not start within ${timeoutMs} ms:\n${this.tail(app)}`)), timeoutMs);
-      const onData = (chunk: Buffer) => {
-        const text = chunk.toString();
-        for (const line of text.split('\n')) if (line) this.logs.push(`[${app}] ${line}`);
-        if (READY_LINE[app].test(text)) {
-          clearTimeout(timer);
-          resolve();
-        }
-      };
-      child.stdout!.on('data', onData);
-      child.stderr!.on('data', onData);
-      child.once('exit', (code) => {
-        clearTimeout(timer);
-        reject(new Error(`${app} exited with ${code} while starting:\n${this.tail(app)}`));
-      });
-    });
+    const proc = this.supervisor.start(app, this.env);
+    this.processes.set(app, proc);
+    try {
+      await withDeadline(proc.ready, timeoutMs, `${app} start-up`);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`);
+    }
   }
 
   tail(app: AppName, lines = 20): string {
@@ -174,25 +148,19 @@ export class Platform implements PlatformApi {
 
   /** SIGKILL: no cleanup, no graceful anything — the crash case of invariant 1. */
   async kill(app: AppName): Promise<void> {
-    const child = this.processes.get(app);
-    if (!child || child.exitCode !== null) return;
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    const proc = this.processes.get(app);
+    if (!proc) return;
+    await this.supervisor.kill(proc);
     this.processes.delete(app);
   }
 
-  /** SIGTERM and wait; resolves with the exit code. */
+  /** SIGTERM and wait (SIGKILL after `timeoutMs`); resolves with the exit code. */
   async terminate(app: AppName, timeoutMs = 20_000): Promise<number | null> {
-    const child = this.processes.get(app);
-    if (!child || child.exitCode !== null) return child?.exitCode ?? null;
-    const exited = new Promise<number | null>((r) => child.once('exit', (code) => r(code)));
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
-    const code = await exited;
-    clearTimeout(timer);
+    const proc = this.processes.get(app);
+    if (!proc) return null;
+    const exit = await this.supervisor.stop(proc, timeoutMs);
     this.processes.delete(app);
-    return code;
+    return exit.code;
   }
 
   request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {
@@ -200,42 +168,11 @@ export class Platform implements PlatformApi {
   }
 
   async stop(): Promise<void> {
-    await Promise.all([...this.processes.keys()].map((app) => this.terminate(app, 10_000)));
+    await this.supervisor.stopAll(10_000);
+    this.processes.clear();
     await this.db?.end().catch(() => undefined);
     await dropDatabase(this.database).catch(() => undefined);
     // A suite that stopped its own Redis has nothing left to clean.
     await deleteRedisKeys(this.env.REDIS_URL, this.redisPrefix).catch(() => undefined);
-  }
-}
-
-/** Removes every key under `prefix:` (a suite's queues, caches, rate-limit windows). */
-export async function deleteRedisKeys(url: string, prefix: string): Promise<void> {
-  const redis = new Redis(url, { maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  try {
-    let cursor = '0';
-    do {
-      const [next, keys] = await redis.scan(cursor, 'MATCH', `${prefix}:*`, 'COUNT', 1000);
-      cursor = next;
-      if (keys.length) await redis.del(...keys);
-    } while (cursor !== '0');
-  } finally {
-    redis.disconnect();
-  }
-}
-
-/** Polls until `check` returns a truthy value or the time is up. */
-export async function eventually<T>(check: () => Promise<T | undefined | null | false>, timeoutMs = 20_000, everyMs = 100): Promise<T> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await check();
-      if (value) return value;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${timeoutMs} ms${last ? `: ${String(last)}` : ''}`);
-    await new Promise((r) => setTimeout(r, everyMs));
   }
 }

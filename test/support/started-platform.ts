@@ -1,54 +1,44 @@
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { createInterface } from 'node:readline';
+import { deleteRedisKeys, Exit, freePort, NodeProcess, REPO_ROOT, withDeadline } from '../../libs/devkit/src';
 import { createSuiteDatabase, dropDatabase, redisUrl } from './databases';
-import { apiRequest, ApiResponse, deleteRedisKeys, freePort, PlatformApi, RequestOptions, suiteEnv } from './platform';
+import { apiRequest, ApiResponse, PlatformApi, RequestOptions, suiteEnv } from './platform';
 
-const ROOT = path.resolve(__dirname, '..', '..');
 const READY_TIMEOUT_MS = 90_000;
 const STOP_TIMEOUT_MS = 30_000;
 const OUTPUT_LINES_KEPT = 300;
 
-type Exit = { code: number | null; signal: NodeJS.Signals | null };
-
 /**
  * The platform exactly as a user runs it with `npm start`: scripts/start.js (over the built apps), given
- * this suite's own database, Redis prefix, free port and data directory through the environment. Suites
- * about what users run (the SDK, the examples) use it; suites that kill single apps use `Platform`.
+ * this suite's own database, Redis prefix, free port and data directory through the environment. Ready
+ * when start.js says so over IPC (the moment it prints its banner). Suites about what users run (the
+ * SDK, the examples) use it; suites that kill single apps use `Platform`.
  */
 export class StartedPlatform implements PlatformApi {
   readonly baseUrl: string;
   /** The last lines start.js and the apps printed, for failure messages. */
   private readonly output: string[] = [];
-  private exit: Exit | null = null;
-  /** start.js printed its banner: every app serves. */
-  private running = false;
-  private readonly exited: Promise<Exit>;
+  private readonly launcher: NodeProcess;
 
   private constructor(
     readonly database: string,
     readonly redisPrefix: string,
     readonly port: number,
     readonly dataDir: string,
-    private readonly launcher: ChildProcess,
+    env: Record<string, string>,
   ) {
     this.baseUrl = `http://127.0.0.1:${port}`;
-    for (const stream of [launcher.stdout!, launcher.stderr!]) {
-      createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
-        if (line === 'MessageJS is running') this.running = true;
+    this.launcher = new NodeProcess({
+      label: 'start',
+      file: path.join(REPO_ROOT, 'scripts', 'start.js'),
+      env,
+      onLine: (line) => {
         this.output.push(line);
         if (this.output.length > OUTPUT_LINES_KEPT) this.output.shift();
-      });
-    }
-    this.exited = new Promise((resolve) =>
-      launcher.once('exit', (code, signal) => {
-        this.exit = { code, signal };
-        resolve(this.exit);
-      }),
-    );
+      },
+    });
   }
 
   /** Starts scripts/start.js and resolves once it says MessageJS is running. */
@@ -64,12 +54,7 @@ export class StartedPlatform implements PlatformApi {
       LOG_LEVEL: 'warn',
       ...options.env,
     };
-    const launcher = spawn(process.execPath, [path.join(ROOT, 'scripts', 'start.js')], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    const platform = new StartedPlatform(database, redisPrefix, port, dataDir, launcher);
+    const platform = new StartedPlatform(database, redisPrefix, port, dataDir, env);
     try {
       await platform.waitUntilReady();
     } catch (err) {
@@ -88,45 +73,24 @@ export class StartedPlatform implements PlatformApi {
   }
 
   /**
-   * SIGTERM to start.js, as Ctrl-C would: it stops the apps, then exits. Then the suite's database,
-   * Redis keys and data directory go. Resolves with how start.js exited.
+   * SIGTERM to start.js, as Ctrl-C would: it stops the apps, then exits (SIGKILL after 30 s: its
+   * supervisor then notices the launcher is gone and stops the apps on its own). Then the suite's
+   * database, Redis keys and data directory go. Resolves with how start.js exited.
    */
   async stop(): Promise<Exit> {
-    let exit = this.exit;
-    if (!exit) {
-      this.launcher.kill('SIGTERM');
-      exit = await this.within(this.exited, STOP_TIMEOUT_MS);
-      if (!exit) {
-        // Its supervisor notices the launcher is gone and stops the apps on its own.
-        this.launcher.kill('SIGKILL');
-        exit = await this.exited;
-      }
-    }
+    const exit = await this.launcher.terminate(STOP_TIMEOUT_MS);
     await dropDatabase(this.database).catch(() => undefined);
     await deleteRedisKeys(redisUrl(), this.redisPrefix).catch(() => undefined);
     rmSync(this.dataDir, { recursive: true, force: true });
     return exit;
   }
 
-  /** Ready as a user sees it: the banner (every app serves), and /readyz answering 200. */
+  /** Ready as a user sees it: start.js announced it (every app serves), and /readyz answers 200. */
   private async waitUntilReady(): Promise<void> {
-    const deadline = Date.now() + READY_TIMEOUT_MS;
-    while (!this.running) {
-      if (this.exit) {
-        throw new Error(`scripts/start.js exited (${this.exit.code ?? this.exit.signal}) before it was ready:\n${this.tail()}`);
-      }
-      if (Date.now() > deadline) throw new Error(`no "MessageJS is running" within ${READY_TIMEOUT_MS / 1000} s:\n${this.tail()}`);
-      await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    const ready = await this.request('GET', '/readyz');
-    if (ready.status !== 200) throw new Error(`the banner came but /readyz answers ${ready.status} ${ready.text}`);
-  }
-
-  private async within<T>(promise: Promise<T>, ms: number): Promise<T | null> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<null>((resolve) => {
-      timer = setTimeout(() => resolve(null), ms);
+    await withDeadline(this.launcher.ready, READY_TIMEOUT_MS, 'scripts/start.js').catch((err: Error) => {
+      throw new Error(`${err.message}:\n${this.tail()}`);
     });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
+    const ready = await this.request('GET', '/readyz');
+    if (ready.status !== 200) throw new Error(`start.js said it was ready but /readyz answers ${ready.status} ${ready.text}`);
   }
 }

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure, serveHealth } from '@app/observability';
 import { createRpcApp } from '@app/transport';
 import { rebuildAnalytics } from './analytics/rebuild-analytics.command';
 import { DispatcherModule } from './dispatcher.module';
@@ -10,6 +10,7 @@ async function bootstrap(): Promise<void> {
   const app = await createRpcApp(DispatcherModule, 'dispatcher', config);
   applyCommonBootstrap(app);
   await app.listen();
+  await serveHealth(app, 'dispatcher');
   announceReady();
 }
 

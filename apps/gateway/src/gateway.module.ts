@@ -6,6 +6,8 @@ import { LoggerModule } from '@app/observability';
 import { SendQueues, TransportModule } from '@app/transport';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
+import { AttemptLimits } from './auth/attempt-limits';
+import { AuthAttemptsGuard } from './auth/auth-attempts.guard';
 import { AuthController } from './auth/auth.controller';
 import { CallbacksController } from './callbacks/callbacks.controller';
 import { JwtGuard } from './auth/jwt.guard';
@@ -51,6 +53,8 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     JwtGuard,
     MessageAuthGuard,
     ApiKeyVerifier,
+    AttemptLimits,
+    AuthAttemptsGuard,
     KeyUsage,
     ProjectAccess,
     GatewayMetrics,

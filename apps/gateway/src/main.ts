@@ -4,8 +4,9 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, raw, Request, Response, urlencoded } from 'express';
-import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure, serveHealth } from '@app/observability';
 import { GatewayModule } from './gateway.module';
+import { GatewayMetrics } from './health/gateway.metrics';
 import { dashboard } from './dashboard/dashboard.middleware';
 import { requireJsonContentType, requireObjectBody } from './http/body-guard.middleware';
 import { corsPreflight } from './http/cors-preflight.middleware';
@@ -45,6 +46,7 @@ async function bootstrap(): Promise<void> {
   server.keepAliveTimeout = 65_000;
   server.headersTimeout = 66_000;
   await app.listen(config.port, '0.0.0.0');
+  await serveHealth(app, 'gateway', app.get(GatewayMetrics).registry);
   announceReady();
 }
 

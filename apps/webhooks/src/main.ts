@@ -1,6 +1,6 @@
 import 'reflect-metadata';
 import { NestFactory } from '@nestjs/core';
-import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure, serveHealth } from '@app/observability';
 import { WebhooksModule } from './webhooks.module';
 
 async function bootstrap(): Promise<void> {
@@ -8,6 +8,7 @@ async function bootstrap(): Promise<void> {
   const app = await NestFactory.createApplicationContext(WebhooksModule, { bufferLogs: true });
   applyCommonBootstrap(app);
   await app.init();
+  await serveHealth(app, 'webhooks');
   announceReady();
 }
 

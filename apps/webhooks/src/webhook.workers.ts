@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Worker } from 'bullmq';
 import { STATUS_EVENTS_QUEUE, StatusEventData, WEBHOOK_DELIVERIES_QUEUE, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { recordBackgroundFailure, watchConsumer } from '@app/observability';
 import { bullConnection, bullPrefix } from '@app/transport';
 import { DeliveryProcessor, RetryDelivery } from './delivery/delivery.processor';
 import { retryDelayMs } from './delivery/delivery-policy';
@@ -41,9 +42,22 @@ export class WebhookWorkers implements OnApplicationBootstrap, OnApplicationShut
           err instanceof RetryDelivery ? err.delayMs : (retryDelayMs(attemptsMade, this.config.webhookRetryScale) ?? 5_000),
       },
     });
+    // A job that gives up is a customer's webhook lost: never without a log line and a count.
+    events.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        recordBackgroundFailure(this.logger, 'webhook-fanout', err, { messageId: job.data.messageId, projectId: job.data.projectId });
+      }
+    });
+    deliveries.on('failed', (job, err) => {
+      if (job && job.attemptsMade >= (job.opts.attempts ?? 1)) {
+        const { messageId, projectId, endpointId } = job.data;
+        recordBackgroundFailure(this.logger, 'webhook-delivery', err, { messageId: messageId ?? undefined, projectId, endpointId });
+      }
+    });
     for (const worker of [events, deliveries]) {
       worker.on('error', (err) => this.logger.warn(`${worker.name} worker: ${err.message}`));
       this.workers.push(worker);
+      watchConsumer({ name: worker.name, isRunning: () => worker.isRunning() && !worker.isPaused() });
     }
     this.logger.log(`consuming ${STATUS_EVENTS_QUEUE}, ${WEBHOOK_DELIVERIES_QUEUE}`);
   }

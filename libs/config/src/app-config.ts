@@ -1,8 +1,11 @@
-import { isIP } from 'node:net';
 import { plainToInstance } from 'class-transformer';
 import { validateSync } from 'class-validator';
-import { CONNECTOR_TYPES, ConnectorType } from '@app/contracts';
+import { ConnectorType } from '@app/contracts';
 import { EnvDto } from './env.dto';
+import { ConfigError } from './parsers';
+import { envOf, envReaders, ConfigScope, SETTINGS } from './settings';
+
+export { ConfigError };
 
 export interface AppConfig {
   env: 'development' | 'production' | 'test';
@@ -36,13 +39,19 @@ export interface AppConfig {
   /** Factor applied to the webhook retry schedule. */
   webhookRetryScale: number;
   webhookDeliveryRetentionDays: number;
-  /** Connector base URLs and SMTP hosts may resolve to non-public addresses (off unless CONNECTOR_ALLOW_PRIVATE=true). */
+  /** Connections in each app's PostgreSQL pool. */
+  databasePoolSize: number;
+  /** The app's own /healthz, /readyz, /metrics server; unset: none (the gateway serves them on PORT anyway). */
+  healthPort?: number;
+  /** When set, /metrics needs `Authorization: Bearer <metricsToken>`. */
+  metricsToken?: string;
+  /** Connector base URLs and SMTP hosts may resolve to private addresses (development and tests only). */
   connectorAllowPrivate: boolean;
-  /** `host` or `host:port` entries a connector may reach whatever they resolve to (lower-case). */
+  /** Host names connectors may reach even when they resolve to private addresses. */
   connectorAllowedHosts: string[];
-  /** The highest rateLimitPerSecond PATCH /projects/:id accepts. */
+  /** The highest rate limit a project may set for itself. */
   projectMaxRateLimit: number;
-  /** Count ceilings per owner and per project; past one, creating another is 409 quota-exceeded. */
+  /** Per-tenant ceilings the operator sets. */
   quotas: {
     projectsPerUser: number;
     keysPerProject: number;
@@ -50,95 +59,44 @@ export interface AppConfig {
     templatesPerProject: number;
     webhooksPerProject: number;
   };
+  /** Abuse limits on credentials (API.md "Sessions and abuse limits"); counted in Redis across gateways. */
+  authLimits: { failedLoginsPerEmail: number; requestsPerIpPerMinute: number; unknownKeysPerIpPerMinute: number };
 }
 
-export class ConfigError extends Error {}
-
-function decodeKey(name: string, base64: string): Buffer {
-  const key = Buffer.from(base64, 'base64');
-  if (key.length !== 32) throw new ConfigError(`${name} must decode to exactly 32 bytes (got ${key.length})`);
-  return key;
-}
-
-const PROXY_RANGES = ['loopback', 'linklocal', 'uniquelocal'];
-
-/** A hop count, or proxy addresses as Express's `trust proxy` takes them; each entry is checked here. */
-function parseTrustProxy(value: string): number | string[] {
-  if (/^\d+$/.test(value)) return Number(value);
-  const entries = value.split(',').map((entry) => entry.trim());
-  for (const entry of entries) {
-    const [address, bits, extra] = entry.split('/');
-    const family = isIP(address);
-    const maxBits = family === 6 ? 128 : 32;
-    const ok =
-      PROXY_RANGES.includes(entry) ||
-      (family !== 0 && extra === undefined && (bits === undefined || (/^\d+$/.test(bits) && Number(bits) <= maxBits)));
-    if (!ok) throw new ConfigError(`TRUST_PROXY: ${entry} is not loopback, linklocal, uniquelocal, an IP or a CIDR`);
-  }
-  return entries;
-}
-
-/** Parses and checks the environment; throws ConfigError with a one-line reason. */
-export function parseConfig(source: NodeJS.ProcessEnv): AppConfig {
+/** Parses and checks the environment for `app` (every app when omitted); throws ConfigError with a one-line reason. */
+export function parseConfig(source: NodeJS.ProcessEnv, app?: ConfigScope): AppConfig {
   const dto = plainToInstance(EnvDto, { ...source }, { enableImplicitConversion: false });
-  const errors = validateSync(dto, { skipMissingProperties: false, whitelist: false });
+  const own = new Set<string>(app ? envOf(app) : envReaders().keys());
+  const errors = validateSync(dto, { skipMissingProperties: false, whitelist: false }).filter((e) => own.has(e.property));
   if (errors.length > 0) {
     const first = errors[0];
     const reason = Object.values(first.constraints ?? {})[0] ?? 'is invalid';
     throw new ConfigError(first.value === undefined ? `${first.property} is required` : reason);
   }
-  const currentVersion = dto.MESSAGEJS_ENCRYPTION_KEY_VERSION ?? 1;
-  const keys = new Map<number, Buffer>([[currentVersion, decodeKey('MESSAGEJS_ENCRYPTION_KEY', dto.MESSAGEJS_ENCRYPTION_KEY)]]);
-  for (const entry of dto.MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS?.split(',') ?? []) {
-    const [version, base64] = entry.split(':');
-    keys.set(Number(version), decodeKey(`MESSAGEJS_PREVIOUS_ENCRYPTION_KEYS version ${version}`, base64));
+  const config = {} as AppConfig;
+  for (const [field, setting] of Object.entries(SETTINGS) as [keyof AppConfig, (typeof SETTINGS)[keyof AppConfig]][]) {
+    if (!app || setting.readBy.includes(app)) {
+      Object.defineProperty(config, field, { value: setting.read(dto), enumerable: true });
+    } else {
+      // Not this app's setting: asking for it is a bug in the code, not in the environment.
+      Object.defineProperty(config, field, {
+        enumerable: false,
+        get: () => {
+          throw new ConfigError(`${setting.env.join(', ')} is not a setting of the ${app} (libs/config/src/settings.ts)`);
+        },
+      });
+    }
   }
-  return {
-    env: dto.NODE_ENV ?? 'development',
-    port: dto.PORT ?? 3000,
-    databaseUrl: dto.DATABASE_URL,
-    redisUrl: dto.REDIS_URL ?? 'redis://127.0.0.1:6379',
-    redisPrefix: dto.REDIS_PREFIX ?? 'mjs',
-    logLevel: dto.LOG_LEVEL ?? 'info',
-    jwtSecret: dto.JWT_SECRET,
-    encryption: { currentVersion, keys },
-    connectors: dto.CONNECTORS ? (dto.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES],
-    publicUrl: dto.PUBLIC_URL?.replace(/\/+$/, ''),
-    dashboardDir: dto.DASHBOARD_DIR,
-    apiKeyCacheTtlMs: dto.API_KEY_CACHE_TTL_MS ?? 60_000,
-    workerConcurrency: dto.WORKER_CONCURRENCY ?? 50,
-    sendMaxAttempts: dto.SEND_MAX_ATTEMPTS ?? 8,
-    retryBaseDelayMs: dto.RETRY_BASE_DELAY_MS ?? 60_000,
-    retryMaxDelayMs: dto.RETRY_MAX_DELAY_MS ?? 86_400_000,
-    outboxSweepIntervalMs: dto.OUTBOX_SWEEP_INTERVAL_MS ?? 10_000,
-    outboxStaleAfterMs: dto.OUTBOX_STALE_AFTER_MS ?? 60_000,
-    shutdownTimeoutMs: dto.SHUTDOWN_TIMEOUT_MS ?? 15_000,
-    rateLimitPerSecond: dto.RATE_LIMIT_PER_SECOND ?? 100,
-    trustProxy: parseTrustProxy(dto.TRUST_PROXY ?? 'loopback'),
-    idempotencyTtlHours: dto.IDEMPOTENCY_TTL_HOURS ?? 24,
-    webhookAllowPrivate: dto.WEBHOOK_ALLOW_PRIVATE === 'true',
-    webhookRetryScale: dto.WEBHOOK_RETRY_SCALE ?? 1,
-    webhookDeliveryRetentionDays: dto.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
-    connectorAllowPrivate: dto.CONNECTOR_ALLOW_PRIVATE === 'true',
-    connectorAllowedHosts: (dto.CONNECTOR_ALLOWED_HOSTS ?? '')
-      .split(',')
-      .map((entry) => entry.trim().toLowerCase())
-      .filter(Boolean),
-    projectMaxRateLimit: dto.PROJECT_MAX_RATE_LIMIT ?? 1000,
-    quotas: {
-      projectsPerUser: dto.MAX_PROJECTS_PER_USER ?? 20,
-      keysPerProject: dto.MAX_KEYS_PER_PROJECT ?? 50,
-      connectorsPerProject: dto.MAX_CONNECTORS_PER_PROJECT ?? 50,
-      templatesPerProject: dto.MAX_TEMPLATES_PER_PROJECT ?? 500,
-      webhooksPerProject: dto.MAX_WEBHOOKS_PER_PROJECT ?? 10,
-    },
-  };
+  return config;
 }
 
 let cached: AppConfig | undefined;
 
-/** The process's configuration, read from the environment once. The only reader of process.env. */
-export function loadConfig(): AppConfig {
-  cached ??= parseConfig(process.env);
+/**
+ * The process's configuration, read from the environment once. The only reader of process.env.
+ * main.ts names its app first (configOrExit), so each app checks only its own settings and secrets.
+ */
+export function loadConfig(app?: ConfigScope): AppConfig {
+  cached ??= parseConfig(process.env, app);
   return cached;
 }

@@ -20,6 +20,14 @@ export class EnvDto {
   @Matches(/^postgres(ql)?:\/\//, { message: 'DATABASE_URL must be a postgres:// URL' })
   DATABASE_URL: string;
 
+  /** Connections each app's PostgreSQL pool may open; size it against the server's max_connections (README). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(500)
+  DATABASE_POOL_SIZE?: number;
+
   @IsOptional()
   @Matches(/^rediss?:\/\//, { message: 'REDIS_URL must be a redis:// URL' })
   REDIS_URL?: string;
@@ -151,6 +159,30 @@ export class EnvDto {
   @Max(720)
   IDEMPOTENCY_TTL_HOURS?: number;
 
+  /** Failed logins per email in 15 minutes before 429 too-many-attempts (API.md: 5). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  LOGIN_FAILURES_PER_EMAIL?: number;
+
+  /** Requests to /auth/* per client IP per minute (API.md: 20); tests that sign up many users raise it. */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  AUTH_REQUESTS_PER_IP?: number;
+
+  /** Requests with an API key that does not exist, per client IP per minute (API.md: 20). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(1_000_000)
+  UNKNOWN_KEYS_PER_IP?: number;
+
   /** Lets webhook endpoints resolve to loopback, private and link-local addresses (local development and tests only). */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'WEBHOOK_ALLOW_PRIVATE must be true or false' })
@@ -173,19 +205,32 @@ export class EnvDto {
   @Max(3650)
   WEBHOOK_DELIVERY_RETENTION_DAYS?: number;
 
-  /** Lets connector base URLs and SMTP hosts reach loopback, private and link-local addresses (local development and tests only). */
+  /** Port of the app's own /healthz, /readyz and /metrics server (the gateway also serves them on PORT). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1)
+  @Max(65535)
+  HEALTH_PORT?: number;
+
+  /** When set, /metrics answers only `Authorization: Bearer <METRICS_TOKEN>`; empty means unset (compose passes `${METRICS_TOKEN:-}`). */
+  @IsOptional()
+  @Transform(({ value }: { value: unknown }) => (value === '' ? undefined : value))
+  @IsString()
+  @MinLength(16, { message: 'METRICS_TOKEN must be at least 16 characters' })
+  METRICS_TOKEN?: string;
+
+  /** Lets connector base URLs and SMTP hosts resolve to private addresses (local development and tests only). */
   @IsOptional()
   @IsIn(['true', 'false'], { message: 'CONNECTOR_ALLOW_PRIVATE must be true or false' })
   CONNECTOR_ALLOW_PRIVATE?: 'true' | 'false';
 
-  /** Hosts a connector may reach whatever they resolve to (a self-hosted Bot API server): `host[:port],…`. */
+  /** Comma-separated host names connectors may reach even when they resolve to private addresses. */
   @IsOptional()
-  @Matches(/^[\w.:[\]-]+(?: *, *[\w.:[\]-]+)*$/, {
-    message: 'CONNECTOR_ALLOWED_HOSTS must be a comma list of host or host:port',
-  })
+  @Matches(/^[A-Za-z0-9.:-]+(,[A-Za-z0-9.:-]+)*$/, { message: 'CONNECTOR_ALLOWED_HOSTS must be a comma list of host names' })
   CONNECTOR_ALLOWED_HOSTS?: string;
 
-  /** The highest rateLimitPerSecond a project may set for itself. */
+  /** The highest requests-per-second limit a project may set for itself. */
   @IsOptional()
   @Transform(toInt)
   @IsInt()
@@ -193,38 +238,9 @@ export class EnvDto {
   @Max(100_000)
   PROJECT_MAX_RATE_LIMIT?: number;
 
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MAX_PROJECTS_PER_USER?: number;
-
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MAX_KEYS_PER_PROJECT?: number;
-
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MAX_CONNECTORS_PER_PROJECT?: number;
-
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MAX_TEMPLATES_PER_PROJECT?: number;
-
-  @IsOptional()
-  @Transform(toInt)
-  @IsInt()
-  @Min(1)
-  @Max(1_000_000)
-  MAX_WEBHOOKS_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_PROJECTS_PER_USER?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_KEYS_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_CONNECTORS_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_TEMPLATES_PER_PROJECT?: number;
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_WEBHOOKS_PER_PROJECT?: number;
 }

@@ -34,7 +34,11 @@ export class ConnectorLoader implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ConnectorChanged, (id) => void this.evict(id));
+    await this.changes.subscribe(
+      ChangeChannel.ConnectorChanged,
+      (id) => void this.evict(id),
+      () => [...this.cache.keys()].forEach((id) => void this.evict(id)),
+    );
   }
 
   async load(projectId: string, connectorId: string): Promise<Cached> {
@@ -72,6 +76,7 @@ export class ConnectorLoader implements OnModuleInit {
   async evict(connectorId: string): Promise<void> {
     const entry = this.cache.get(connectorId);
     this.cache.delete(connectorId);
+    // Best effort: the evicted connector is dropped either way, and its sockets with it.
     await entry?.connector.close?.().catch(() => undefined);
   }
 }

@@ -7,6 +7,8 @@ export enum ErrorCode {
   NotFound = 'not_found',
   Conflict = 'conflict',
   RateLimited = 'rate_limited',
+  /** Too many failed logins, /auth requests or unknown API keys from one client (abuse limits). */
+  TooManyAttempts = 'too_many_attempts',
   /** A public key used up its messages for the day (UTC). */
   DailyLimitReached = 'daily_limit_reached',
   ProviderRejected = 'provider_rejected',

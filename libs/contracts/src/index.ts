@@ -11,3 +11,4 @@ export * from './template';
 export * from './templates.rpc';
 export * from './receipts.rpc';
 export * from './webhooks.rpc';
+export * from './ids';

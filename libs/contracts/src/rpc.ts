@@ -12,6 +12,8 @@ export interface AuthTokens {
   user: { id: string; email: string };
   accessToken: string;
   refreshToken: string;
+  /** When the refresh token's family ends (30 days after its login; rotation never extends it). */
+  refreshTokenExpiresAt: string;
 }
 export interface ProjectView {
   id: string;
@@ -76,6 +78,8 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc, Analyt
   'auth.login': { payload: { email: string; password: string }; reply: AuthTokens };
   'auth.refresh': { payload: { refreshToken: string }; reply: AuthTokens };
   'auth.me': { payload: Owned; reply: { id: string; email: string } };
+  'auth.logout': { payload: { refreshToken: string }; reply: { loggedOut: true } };
+  'auth.changePassword': { payload: Owned<{ currentPassword: string; newPassword: string }>; reply: { changed: true } };
   'projects.create': { payload: Owned<{ name: string }>; reply: ProjectView };
   'projects.list': { payload: Owned; reply: { data: ProjectView[] } };
   'projects.get': { payload: InProject; reply: ProjectView };
@@ -123,6 +127,8 @@ export const RPC_OWNERS: Record<RpcPattern, AppName> = {
   'auth.login': 'management',
   'auth.refresh': 'management',
   'auth.me': 'management',
+  'auth.logout': 'management',
+  'auth.changePassword': 'management',
   'projects.create': 'management',
   'projects.list': 'management',
   'projects.get': 'management',

@@ -81,6 +81,7 @@ export async function runMigrations(url: string): Promise<string[]> {
     const applied = await dataSource.runMigrations({ transaction: 'all' });
     return applied.map((m) => m.name);
   } finally {
+    // Best effort: releasing the connection below ends the session, and the lock with it.
     await lock.query('SELECT pg_advisory_unlock($1)', [MIGRATION_LOCK]).catch(() => undefined);
     await lock.release();
     await dataSource.destroy();

@@ -10,7 +10,7 @@ import { createDataSource } from './data-source';
       provide: DataSource,
       inject: [APP_CONFIG],
       useFactory: async (config: AppConfig) => {
-        const dataSource = createDataSource(config.databaseUrl, { poolSize: 10 });
+        const dataSource = createDataSource(config.databaseUrl, { poolSize: config.databasePoolSize });
         return dataSource.initialize();
       },
     },

@@ -1,11 +1,11 @@
 import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
-import { ConfigError, loadConfig } from '@app/config';
+import { ConfigError, loadConfig, ConfigScope } from '@app/config';
 
 /** Reads the config before anything else, so a bad value stops the app with one line and exit 1. */
-export function configOrExit(app: string): ReturnType<typeof loadConfig> {
+export function configOrExit(app: ConfigScope): ReturnType<typeof loadConfig> {
   try {
-    return loadConfig();
+    return loadConfig(app);
   } catch (err) {
     const reason = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`${app}: configuration error: ${reason}\n`);

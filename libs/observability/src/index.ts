@@ -1,3 +1,6 @@
 export * from './logger.module';
 export * from './bootstrap';
 export * from './periodic-task';
+export * from './health-server';
+export * from './log-error';
+export * from './background-failures';

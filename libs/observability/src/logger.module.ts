@@ -3,6 +3,7 @@ import { DynamicModule, Module } from '@nestjs/common';
 import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { serializeError } from './log-error';
 
 /** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
 export const REDACT_PATHS = [
@@ -54,6 +55,7 @@ export class LoggerModule {
                   url: req.url?.split('?')[0],
                 }),
                 res: (res: { statusCode: number }) => ({ statusCode: res.statusCode }),
+                err: serializeError,
               },
             },
           }),

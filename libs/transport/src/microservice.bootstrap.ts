@@ -2,6 +2,7 @@ import { NestFactory } from '@nestjs/core';
 import { INestMicroservice } from '@nestjs/common';
 import { AppName } from '@app/contracts';
 import { AppConfig } from '@app/config';
+import { watchConsumer } from '@app/observability';
 import { PrefixedRedisServer, redisOptionsFromUrl } from './prefixed-redis';
 import { RpcExceptionFilter } from './rpc-exception.filter';
 import { assertRpcHandlers } from './rpc-handlers.check';
@@ -17,5 +18,6 @@ export async function createRpcApp(module: unknown, name: AppName, config: AppCo
   await app.init();
   // Handlers are registered on init; the server subscribes to channels when it listens.
   assertRpcHandlers(name, server);
+  watchConsumer({ name: `${name} requests`, isRunning: () => server.isListening() });
   return app;
 }

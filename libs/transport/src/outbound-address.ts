@@ -141,7 +141,8 @@ export const PUBLIC_ONLY: OutboundPolicy = { allowPrivate: false, allowedHosts: 
 /** Whether the operator named this host (an entry without a port allows every port). */
 export function isAllowedHost(hostname: string, port: number, allowedHosts: readonly string[]): boolean {
   const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
-  return allowedHosts.some((entry) => {
+  return allowedHosts.some((listed) => {
+    const entry = listed.toLowerCase();
     const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
     const [name, entryPort] = bracketed
       ? [bracketed[1], bracketed[2]]

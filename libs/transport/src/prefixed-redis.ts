@@ -22,6 +22,11 @@ export class PrefixedRedisServer extends ServerRedis {
     return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
   }
 
+  /** Whether the subscriber connection is up, i.e. requests on the channels are being heard. */
+  isListening(): boolean {
+    return (this as unknown as { subClient?: { status: string } | null }).subClient?.status === 'ready';
+  }
+
   override getHandlerByPattern(channel: string) {
     const prefix = `${this.channelPrefix}:`;
     return super.getHandlerByPattern(channel.startsWith(prefix) ? channel.slice(prefix.length) : channel);

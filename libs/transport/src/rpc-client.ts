@@ -20,6 +20,7 @@ export class RpcClient implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // Redis may be away at start: the client keeps reconnecting, and send() answers 503 meanwhile.
     await this.client.connect().catch(() => undefined);
   }
 
@@ -30,7 +31,7 @@ export class RpcClient implements OnModuleInit, OnApplicationShutdown {
   async send<P extends RpcPattern>(pattern: P, payload: RpcPayload<P>, timeoutMs = 10_000): Promise<RpcReply<P>> {
     // Fail fast (503) while Redis is down instead of queueing the request until it returns.
     if (!this.client.isReady()) {
-      await this.client.connect().catch(() => undefined);
+      await this.client.connect().catch(() => undefined); // judged by isReady() on the next line
       if (!this.client.isReady()) throw new DomainError(ErrorCode.Unavailable, 'Redis is unavailable');
     }
     try {

@@ -1,4 +1,4 @@
-/** Request and response shapes of the MessageJS HTTP API v1 (shared/API.md, "Messages"). */
+/** Request and response shapes of the MessageJS HTTP API v1 (the OpenAPI document, docs/openapi.json). */
 
 export type MessageStatus = 'queued' | 'sending' | 'sent' | 'delivered' | 'read' | 'failed';
 

@@ -45,8 +45,9 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
 
   async onModuleInit(): Promise<void> {
     const drop = (projectId: string) => void this.wanted.delete(projectId);
-    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop);
-    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop);
+    const dropAll = () => this.wanted.clear();
+    await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop, dropAll);
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, drop, dropAll);
   }
 
   async onApplicationShutdown(): Promise<void> {

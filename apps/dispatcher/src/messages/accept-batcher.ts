@@ -1,5 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
+import { logBackgroundFailure, recordBackgroundFailure } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { IdempotentMatch, MessageRepository, NewMessage } from './message.repository';
 import { sendJobFor } from './send-job';
@@ -83,8 +84,11 @@ export class AcceptBatcher {
       await this.queues.addRouted(messages.map((m) => sendJobFor(m)));
     } catch (err) {
       // Durable already: the outbox sweep hands these to the queue once Redis answers again.
-      this.logger.warn(`queue hand-off of ${messages.length} messages deferred to the outbox sweep: ${(err as Error).message}`);
-      await this.repository.markNotEnqueued(messages.map((m) => m.id)).catch(() => undefined);
+      const ids = messages.map((m) => m.id);
+      recordBackgroundFailure(this.logger, 'send-enqueue', err, { messageIds: ids }, ids.length);
+      await this.repository
+        .markNotEnqueued(ids)
+        .catch(logBackgroundFailure(this.logger, 'mark-not-enqueued', { messageIds: ids }, ids.length));
     }
   }
 }

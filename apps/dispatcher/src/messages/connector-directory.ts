@@ -23,7 +23,8 @@ export class ConnectorDirectory implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ConnectorChanged, () => this.cache.clear());
+    const clear = () => this.cache.clear();
+    await this.changes.subscribe(ChangeChannel.ConnectorChanged, clear, clear);
   }
 
   /** `connector` is an id, or a type when the project has exactly one connector of that type. */

@@ -11,6 +11,7 @@ import {
   MessageWithEvents,
   SendJobData,
   statusesThatCanMoveTo,
+  UUID_PATTERN,
   WhatsAppTemplateSend,
 } from '@app/contracts';
 import { decodePageCursor, encodePageCursor, MESSAGE_VIEW_COLUMNS, MessageEntity, MessageViewRow, toMessageView } from '@app/database';
@@ -164,7 +165,7 @@ export class MessageRepository {
       where.push(sql.replace('?', `$${params.length}`));
     };
     if (q.status) add('status = ?', q.status);
-    if (q.connector) add(/^[0-9a-f-]{36}$/i.test(q.connector) ? 'connector_id = ?' : 'connector_type = ?', q.connector);
+    if (q.connector) add(UUID_PATTERN.test(q.connector) ? 'connector_id = ?' : 'connector_type = ?', q.connector);
     if (q.to) add('"to" = ?', q.to);
     if (q.since) add('created_at >= ?', q.since);
     if (q.until) add('created_at < ?', q.until);

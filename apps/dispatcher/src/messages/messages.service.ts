@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Injectable } from '@nestjs/common';
+import { Injectable, Logger } from '@nestjs/common';
 import {
   AcceptedMessage,
   AttemptOutcome,
@@ -10,6 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
+import { logBackgroundFailure } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -20,6 +21,8 @@ import { MessageRepository } from './message.repository';
 
 @Injectable()
 export class MessagesService {
+  private readonly logger = new Logger(MessagesService.name);
+
   constructor(
     private readonly directory: ConnectorDirectory,
     private readonly batcher: AcceptBatcher,
@@ -60,7 +63,7 @@ export class MessagesService {
     }
     void this.events
       .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
-      .catch(() => undefined);
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId: id }));
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 
@@ -80,8 +83,10 @@ export class MessagesService {
       throw new DomainError(ErrorCode.Conflict, `only a failed message can be retried; this one is ${current.status}`);
     }
     // The row is committed as queued first: if this hand-off is lost, the outbox sweep re-queues it.
-    await this.queues.addMany(redriven.type, [redriven.job]).catch(() => undefined);
-    void this.events.emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }]).catch(() => undefined);
+    await this.queues.addMany(redriven.type, [redriven.job]).catch(logBackgroundFailure(this.logger, 'send-enqueue', { messageId }));
+    void this.events
+      .emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }])
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageId }));
     return this.repository.get(projectId, messageId);
   }
 
@@ -100,7 +105,9 @@ export class MessagesService {
         type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const),
         at: o.finishedAt,
       }));
-    await this.events.emit(events).catch(() => undefined);
+    await this.events
+      .emit(events)
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageIds: events.map((e) => e.messageId) }, events.length));
     return { applied: applied.length };
   }
 }

@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConnectorType, DomainError, ErrorCode, RpcPayload, RpcReply } from '@app/contracts';
 import { ConnectorLoader, verifyTwilioSignature, verifyWhatsAppSignature } from '@app/connectors';
-import { PeriodicTask } from '@app/observability';
+import { logBackgroundFailure, PeriodicTask } from '@app/observability';
 import { StatusEvents } from '../events/status-events';
 import { Receipt, twilioReceipt, whatsAppReceipts } from './receipt';
 import { ReceiptMove, ReceiptRepository } from './receipt.repository';
@@ -118,7 +118,7 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
     const events = moves.map((m) => ({ projectId: m.projectId, messageId: m.messageId, type: `message.${m.status}` as const, at: m.at }));
     await this.events
       .emit(events)
-      .catch((err: Error) => this.logger.warn(`status events for ${events.length} receipts lost: ${err.message}`));
+      .catch(logBackgroundFailure(this.logger, 'status-event', { messageIds: events.map((e) => e.messageId) }, events.length));
   }
 
   /** An unknown id and a connector of another type read the same: no such connector. */

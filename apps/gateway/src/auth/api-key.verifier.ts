@@ -1,4 +1,5 @@
 import { Inject, Injectable, OnModuleInit } from '@nestjs/common';
+import { LRUCache } from 'lru-cache';
 import { ChangeChannel, VerifiedApiKey } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { sha256Hex } from '@app/crypto';
@@ -6,10 +7,11 @@ import { ChangeFeed, RpcClient } from '@app/transport';
 import { KeyUsage } from './key-usage';
 
 const NEGATIVE_TTL_MS = 5_000;
+/** Bounded, so a flood of random keys cannot grow the gateway's memory: the oldest answers go first. */
+const MAX_ENTRIES = 20_000;
 
 interface Entry {
   key: VerifiedApiKey | null;
-  expiresAt: number;
 }
 
 interface Pending {
@@ -20,13 +22,14 @@ interface Pending {
 
 /**
  * Verifies an API key with one bcrypt (in management) per key per TTL, then answers from memory,
- * keyed by the key's SHA-256. A revoke, or a change to the key's project (its rate limit rides
- * with the key), drops the entry on every gateway via pub/sub.
+ * keyed by the key's SHA-256. Refusals are cached briefly too. A revoke, or a change to the key's
+ * project (its rate limit rides with the key), drops the entry on every gateway via pub/sub; a
+ * reconnect of that feed (changes may have been missed) drops them all.
  * Each use is handed to KeyUsage, which keeps lastUsedAt.
  */
 @Injectable()
 export class ApiKeyVerifier implements OnModuleInit {
-  private readonly cache = new Map<string, Entry>();
+  private readonly cache = new LRUCache<string, Entry>({ max: MAX_ENTRIES, ttl: NEGATIVE_TTL_MS });
   private readonly inFlight = new Map<string, Pending>();
   private generation = 0;
 
@@ -38,16 +41,19 @@ export class ApiKeyVerifier implements OnModuleInit {
   ) {}
 
   async onModuleInit(): Promise<void> {
-    await this.changes.subscribe(ChangeChannel.ApiKeyChanged, (keyId) => this.forget((key) => key.keyId === keyId));
-    await this.changes.subscribe(ChangeChannel.ProjectChanged, (projectId) => this.forget((key) => key.projectId === projectId));
+    const forgetAll = () => {
+      this.generation++;
+      this.cache.clear();
+    };
+    await this.changes.subscribe(ChangeChannel.ApiKeyChanged, (keyId) => this.forget((key) => key.keyId === keyId), forgetAll);
+    await this.changes.subscribe(ChangeChannel.ProjectChanged, (projectId) => this.forget((key) => key.projectId === projectId), forgetAll);
   }
 
   async verify(key: string): Promise<VerifiedApiKey | null> {
     const hash = sha256Hex(key);
     const hit = this.cache.get(hash);
-    const now = Date.now();
     let verified: VerifiedApiKey | null;
-    if (hit && hit.expiresAt > now) {
+    if (hit) {
       verified = hit.key;
     } else {
       let pending = this.inFlight.get(hash);
@@ -61,7 +67,7 @@ export class ApiKeyVerifier implements OnModuleInit {
       }
       verified = await pending.promise;
       const ttl = verified ? this.config.apiKeyCacheTtlMs : NEGATIVE_TTL_MS;
-      if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified, expiresAt: now + ttl });
+      if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified }, { ttl });
     }
     if (verified) this.usage.record(verified.keyId);
     return verified;
@@ -69,6 +75,7 @@ export class ApiKeyVerifier implements OnModuleInit {
 
   private forget(matches: (key: VerifiedApiKey) => boolean): void {
     this.generation++;
-    for (const [hash, entry] of this.cache) if (entry.key && matches(entry.key)) this.cache.delete(hash);
+    const dropped = [...this.cache.entries()].filter(([, entry]) => entry.key && matches(entry.key)).map(([hash]) => hash);
+    for (const hash of dropped) this.cache.delete(hash);
   }
 }

@@ -1,5 +1,5 @@
-import { ApiProperty } from '@nestjs/swagger';
-import { IsEmail, IsString, MaxLength, MinLength } from 'class-validator';
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { IsEmail, IsOptional, IsString, MaxLength, MinLength } from 'class-validator';
 
 export class CredentialsDto {
   @ApiProperty({ example: 'ada@example.com', maxLength: 254 })
@@ -19,8 +19,24 @@ export class LoginDto {
   @ApiProperty() @IsString() @MaxLength(200) password: string;
 }
 
+const REFRESH_TOKEN_DOC = { description: 'Required unless X-Session: cookie carries it in the session cookie' };
+
 export class RefreshDto {
-  @ApiProperty() @IsString() @MaxLength(200) refreshToken: string;
+  @ApiPropertyOptional(REFRESH_TOKEN_DOC) @IsOptional() @IsString() @MaxLength(200) refreshToken?: string;
+}
+
+export class LogoutDto {
+  @ApiPropertyOptional(REFRESH_TOKEN_DOC) @IsOptional() @IsString() @MaxLength(200) refreshToken?: string;
+}
+
+export class ChangePasswordDto {
+  @ApiProperty() @IsString() @MaxLength(200) currentPassword: string;
+
+  @ApiProperty({ minLength: 10, maxLength: 200 })
+  @IsString()
+  @MinLength(10, { message: 'newPassword must be at least 10 characters' })
+  @MaxLength(200)
+  newPassword: string;
 }
 
 export class UserDto {
@@ -31,5 +47,8 @@ export class UserDto {
 export class AuthTokensDto {
   @ApiProperty({ type: UserDto }) user: UserDto;
   @ApiProperty({ description: 'JWT, valid 15 minutes' }) accessToken: string;
-  @ApiProperty({ description: 'Use once at /auth/refresh; rotated on each use' }) refreshToken: string;
+  @ApiPropertyOptional({
+    description: 'Use once at /auth/refresh; rotated on each use; valid 30 days from the login at most. Absent with X-Session: cookie',
+  })
+  refreshToken?: string;
 }

@@ -2,6 +2,7 @@ import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { API_KEY_PATTERN } from '@app/crypto';
 import { ApiKeyVerifier } from './api-key.verifier';
+import { AttemptLimits } from './attempt-limits';
 import { AuthedRequest, bearerToken } from './auth-context';
 import { JwtGuard } from './jwt.guard';
 
@@ -38,6 +39,7 @@ export class MessageAuthGuard implements CanActivate {
   constructor(
     private readonly keys: ApiKeyVerifier,
     private readonly jwt: JwtGuard,
+    private readonly attempts: AttemptLimits,
   ) {}
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
@@ -49,7 +51,11 @@ export class MessageAuthGuard implements CanActivate {
       return true;
     }
     const key = API_KEY_PATTERN.test(token) ? await this.keys.verify(token) : null;
-    if (!key) throw new DomainError(ErrorCode.Unauthorized, 'the API key is invalid or revoked');
+    if (!key) {
+      // Counted per client IP: guessing keys gets 429 after a few tries (and never costs a hash, see apiKeys.verify).
+      await this.attempts.unknownKey(req.ip, req.res);
+      throw new DomainError(ErrorCode.Unauthorized, 'the API key is invalid or revoked');
+    }
     const claimed = req.headers['x-project-id'];
     if (claimed !== undefined && claimed !== key.projectId) {
       throw new DomainError(ErrorCode.Unauthorized, "X-Project-Id does not match the API key's project");

@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register } from 'prom-client';
 import { CONNECTOR_TYPES } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SendQueues } from '@app/transport';
@@ -8,7 +8,8 @@ import { SendQueues } from '@app/transport';
 /** Prometheus metrics; sent/failed come from the workers' shared counters in Redis. */
 @Injectable()
 export class GatewayMetrics implements OnApplicationShutdown {
-  readonly registry = new Registry();
+  /** This app's metrics and the default registry's, where shared ones live (messagejs_background_failures_total). */
+  readonly registry = Registry.merge([new Registry(), register]);
   readonly accepted: Counter<'connector'>;
   readonly acceptLatency: Histogram;
   private readonly redis: Redis;
@@ -42,6 +43,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
         labelNames: ['connector'],
         registers: [this.registry],
         async collect() {
+          // Redis away: the scrape shows zeros for these two rather than failing the whole page.
           const counts = await redis.hgetall(`${key}:${field}`).catch(() => ({}) as Record<string, string>);
           for (const type of CONNECTOR_TYPES) this.set({ connector: type }, Number(counts[type] ?? 0));
         },
@@ -53,6 +55,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
       labelNames: ['connector'],
       registers: [this.registry],
       async collect() {
+        // Redis away: the gauge keeps its last values rather than failing the whole scrape.
         const depths = await queues.depths().catch(() => null);
         if (depths) for (const type of CONNECTOR_TYPES) this.set({ connector: type }, depths[type]);
       },

@@ -1,10 +1,12 @@
-import { Controller, Get, Header, Inject, OnApplicationShutdown, Res } from '@nestjs/common';
+import { Controller, Get, Header, Inject, OnApplicationShutdown, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { Request, Response } from 'express';
 import Redis from 'ioredis';
 import { Pool } from 'pg';
 import { DomainError, ErrorCode } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { safeEqual } from '@app/crypto';
+import { bearerToken } from '../auth/auth-context';
 import { GatewayMetrics } from './gateway.metrics';
 
 const CHECK_TIMEOUT_MS = 2_000;
@@ -20,7 +22,7 @@ export class HealthController implements OnApplicationShutdown {
   private readonly redis: Redis;
 
   constructor(
-    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly metrics: GatewayMetrics,
   ) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
@@ -56,7 +58,12 @@ export class HealthController implements OnApplicationShutdown {
   @Get('metrics')
   @ApiExcludeEndpoint()
   @Header('Cache-Control', 'no-store')
-  async prometheus(@Res() res: Response): Promise<void> {
+  async prometheus(@Req() req: Request, @Res() res: Response): Promise<void> {
+    // With METRICS_TOKEN set, only the scraper that holds it may read (queue depths, tenants' traffic).
+    const expected = this.config.metricsToken;
+    if (expected && !safeEqual(bearerToken(req) ?? '', expected)) {
+      throw new DomainError(ErrorCode.Unauthorized, 'metrics need Authorization: Bearer <METRICS_TOKEN>');
+    }
     res.type(this.metrics.registry.contentType).send(await this.metrics.registry.metrics());
   }
 

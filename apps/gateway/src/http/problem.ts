@@ -36,6 +36,8 @@ export function problemFor(code: ErrorCode): ProblemType {
       return { status: 409, slug: 'conflict', title: 'Conflict' };
     case ErrorCode.RateLimited:
       return { status: 429, slug: 'rate-limited', title: 'Too many requests' };
+    case ErrorCode.TooManyAttempts:
+      return { status: 429, slug: 'too-many-attempts', title: 'Too many attempts' };
     case ErrorCode.DailyLimitReached:
       return { status: 429, slug: 'daily-limit-reached', title: 'Daily limit reached' };
     case ErrorCode.ProviderRejected:

@@ -54,9 +54,10 @@ export class MessagesController {
     if (
       auth.kind === 'apiKey' &&
       auth.keyType === 'public' &&
-      (!body.template || body.message !== undefined || body.metadata !== undefined)
+      (!body.template || body.message !== undefined || body.metadata !== undefined || body.subject !== undefined)
     ) {
-      throw new DomainError(ErrorCode.Forbidden, 'a public key can only send a template (no free text, no metadata)');
+      // A subject is free text too (an email's first line): a key copied from a web page must not carry any.
+      throw new DomainError(ErrorCode.Forbidden, 'a public key can only send a template (no free text, subject or metadata)');
     }
     const { projectId: named, template, ...rest } = body;
     const projectId = await this.projectOf(auth, named);

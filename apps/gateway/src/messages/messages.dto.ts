@@ -3,7 +3,6 @@ import { Type } from 'class-transformer';
 import {
   IsIn,
   IsInt,
-  IsISO8601,
   IsObject,
   IsOptional,
   IsString,
@@ -26,6 +25,7 @@ import {
   PROVIDER_MESSAGE_MAX_LENGTH,
   TEMPLATE_NAME_PATTERN,
 } from '@app/contracts';
+import { IsConnectorRef, IsTimestamp } from '../http/query-validators';
 
 /** A flat object of string values: at most 50 keys of ≤ 40 characters, values ≤ 500 characters (Stripe's limits). */
 function IsStringMap(options?: ValidationOptions): PropertyDecorator {
@@ -153,14 +153,14 @@ export class SendMessageDto {
 }
 
 export class ListMessagesQueryDto {
-  @ApiPropertyOptional({ enum: MESSAGE_STATUSES }) @IsOptional() @IsIn(MESSAGE_STATUSES as unknown as string[]) status?: MessageStatus;
-  @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsString() @MaxLength(100) connector?: string;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' })
+  @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
-  @IsISO8601({ strict: true })
-  since?: string;
-  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsISO8601({ strict: true }) until?: string;
+  @IsIn(MESSAGE_STATUSES as unknown as string[], { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })
+  status?: MessageStatus;
+  @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsConnectorRef() connector?: string;
+  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsTimestamp() since?: string;
+  @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsTimestamp() until?: string;
   @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
   @IsOptional()
   @Type(() => Number)
@@ -168,7 +168,12 @@ export class ListMessagesQueryDto {
   @Min(1)
   @Max(100)
   limit?: number;
-  @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+  @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
+  @IsOptional()
+  @IsString()
+  @MaxLength(200)
+  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API returned' })
+  cursor?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT' }) @IsOptional() @IsUUID() projectId?: string;
 }
 

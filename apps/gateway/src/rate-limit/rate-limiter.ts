@@ -88,9 +88,18 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
 
   /** `windowMs`: the API's limits are per second; a few routes count over longer windows. */
   async hit(bucket: string, limit: number, windowMs = RATE_LIMIT_WINDOW_MS): Promise<RateLimitState> {
+    return (await this.claim(bucket, limit, windowMs)).state;
+  }
+
+  /** As `hit`, and names the entry it logged, so `release` can take back that one request (and no other). */
+  async claim(bucket: string, limit: number, windowMs: number): Promise<{ state: RateLimitState; member: string }> {
     const member = `${this.memberTag}${(this.sequence++).toString(36)}`;
     const [allowed, remaining, resetMs] = await this.redis.rateLimitHit(this.prefix + bucket, limit, windowMs, member);
-    return { allowed: allowed === 1, remaining, resetMs };
+    return { state: { allowed: allowed === 1, remaining, resetMs }, member };
+  }
+
+  async release(bucket: string, member: string): Promise<void> {
+    await this.redis.zrem(this.prefix + bucket, member);
   }
 
   /** `day` is the UTC date (YYYY-MM-DD) the unit counts against. Null when the day's limit is used up. */

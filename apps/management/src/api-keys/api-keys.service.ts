@@ -120,13 +120,17 @@ export class ApiKeysService {
     return { revoked: true };
   }
 
-  /** One bcrypt per key per cache period: the gateway caches what this returns. */
+  /**
+   * One bcrypt per key per cache period: the gateway caches what this returns. The row is found by the
+   * key's prefix first, so a key that does not exist is refused without hashing (the prefix is random
+   * and shown only to the key's owner, so answering faster for it tells a guesser nothing).
+   */
   async verify(key: string): Promise<VerifiedApiKey | null> {
     if (!API_KEY_PATTERN.test(key)) return null;
     // The project's rate limit rides along (one join), so the gateway never looks it up per request.
     const row = await this.keys.findOne({ where: { prefix: apiKeyPrefix(key) }, relations: { project: true } });
-    const ok = await verifySecret(key, row?.keyHash);
-    if (!row || !ok || row.revokedAt) return null;
+    if (!row || row.revokedAt) return null;
+    if (!(await verifySecret(key, row.keyHash))) return null;
     return {
       keyId: row.id,
       projectId: row.projectId,

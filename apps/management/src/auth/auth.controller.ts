@@ -23,6 +23,16 @@ export class AuthController {
     return this.auth.refresh(p.refreshToken);
   }
 
+  @Rpc('auth.logout')
+  logout(@Payload() p: RpcPayload<'auth.logout'>): Promise<RpcReply<'auth.logout'>> {
+    return this.auth.logout(p.refreshToken);
+  }
+
+  @Rpc('auth.changePassword')
+  changePassword(@Payload() p: RpcPayload<'auth.changePassword'>): Promise<RpcReply<'auth.changePassword'>> {
+    return this.auth.changePassword(p.userId, p.currentPassword, p.newPassword);
+  }
+
   @Rpc('auth.me')
   me(@Payload() p: RpcPayload<'auth.me'>): Promise<RpcReply<'auth.me'>> {
     return this.auth.me(p.userId);

@@ -6,8 +6,10 @@ import { AuthTokens, DomainError, ErrorCode } from '@app/contracts';
 import { hashSecret, randomBase62, sha256Hex, verifySecret } from '@app/crypto';
 import { RefreshTokenEntity, UserEntity } from '@app/database';
 
-const REFRESH_TTL_MS = 30 * 24 * 3600 * 1000;
+/** A login's refresh tokens work for at most this long after it, however often they rotate. */
+export const REFRESH_FAMILY_LIFETIME_MS = 30 * 24 * 3600 * 1000;
 const BAD_CREDENTIALS = 'email or password is incorrect';
+const BAD_REFRESH = 'refresh token is invalid or expired';
 
 @Injectable()
 export class AuthService {
@@ -33,7 +35,7 @@ export class AuthService {
         if (err.code === '23505') throw new DomainError(ErrorCode.Conflict, 'an account with this email already exists');
         throw err;
       });
-    return this.issue(user, randomUUID());
+    return this.startFamily(user);
   }
 
   /** Unknown email and wrong password cost one bcrypt each and answer the same. */
@@ -41,20 +43,43 @@ export class AuthService {
     const user = await this.users.findOneBy({ email: email.toLowerCase() });
     const ok = await verifySecret(password, user?.passwordHash);
     if (!user || !ok) throw new DomainError(ErrorCode.Unauthorized, BAD_CREDENTIALS);
-    return this.issue(user, randomUUID());
+    return this.startFamily(user);
   }
 
-  /** Rotation: each refresh token works once; presenting a used one ends the whole login (theft signal). */
+  /**
+   * Rotation: each refresh token works once; presenting a used one ends the whole login (theft signal).
+   * The new token inherits the family's end, so a login lasts 30 days however often it refreshes.
+   */
   async refresh(refreshToken: string): Promise<AuthTokens> {
     const row = await this.refreshTokens.findOneBy({ tokenHash: sha256Hex(refreshToken) });
-    if (!row || row.expiresAt.getTime() < Date.now()) throw new DomainError(ErrorCode.Unauthorized, 'refresh token is invalid or expired');
+    if (!row || row.expiresAt.getTime() < Date.now()) throw new DomainError(ErrorCode.Unauthorized, BAD_REFRESH);
     const claimed = await this.refreshTokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
     if (!claimed.affected) {
       await this.refreshTokens.delete({ familyId: row.familyId });
-      throw new DomainError(ErrorCode.Unauthorized, 'refresh token is invalid or expired');
+      throw new DomainError(ErrorCode.Unauthorized, BAD_REFRESH);
     }
     const user = await this.users.findOneByOrFail({ id: row.userId });
-    return this.issue(user, row.familyId);
+    return this.issue(user, row.familyId, row.expiresAt);
+  }
+
+  /** Ends the login the token belongs to (every token of its family); an unknown token is already logged out. */
+  async logout(refreshToken: string): Promise<{ loggedOut: true }> {
+    const row = await this.refreshTokens.findOneBy({ tokenHash: sha256Hex(refreshToken) });
+    if (row) await this.refreshTokens.delete({ familyId: row.familyId });
+    return { loggedOut: true };
+  }
+
+  /** A new password ends every login of the user: whoever knew the old one keeps no refresh token. */
+  async changePassword(userId: string, currentPassword: string, newPassword: string): Promise<{ changed: true }> {
+    const user = await this.users.findOneBy({ id: userId });
+    if (!user) throw new DomainError(ErrorCode.Unauthorized, 'the account no longer exists');
+    if (!(await verifySecret(currentPassword, user.passwordHash))) throw DomainError.validation('currentPassword', 'is incorrect');
+    const passwordHash = await hashSecret(newPassword);
+    await this.users.manager.transaction(async (tx) => {
+      await tx.update(UserEntity, { id: userId }, { passwordHash });
+      await tx.delete(RefreshTokenEntity, { userId });
+    });
+    return { changed: true };
   }
 
   async me(userId: string): Promise<{ id: string; email: string }> {
@@ -63,16 +88,14 @@ export class AuthService {
     return { id: user.id, email: user.email };
   }
 
-  private async issue(user: UserEntity, familyId: string): Promise<AuthTokens> {
+  private startFamily(user: UserEntity): Promise<AuthTokens> {
+    return this.issue(user, randomUUID(), new Date(Date.now() + REFRESH_FAMILY_LIFETIME_MS));
+  }
+
+  private async issue(user: UserEntity, familyId: string, expiresAt: Date): Promise<AuthTokens> {
     const refreshToken = `mjs_rt_${randomBase62(48)}`;
-    await this.refreshTokens.insert({
-      userId: user.id,
-      familyId,
-      tokenHash: sha256Hex(refreshToken),
-      expiresAt: new Date(Date.now() + REFRESH_TTL_MS),
-      usedAt: null,
-    });
+    await this.refreshTokens.insert({ userId: user.id, familyId, tokenHash: sha256Hex(refreshToken), expiresAt, usedAt: null });
     const accessToken = await this.jwt.signAsync({ sub: user.id, email: user.email, typ: 'access' });
-    return { user: { id: user.id, email: user.email }, accessToken, refreshToken };
+    return { user: { id: user.id, email: user.email }, accessToken, refreshToken, refreshTokenExpiresAt: expiresAt.toISOString() };
   }
 }

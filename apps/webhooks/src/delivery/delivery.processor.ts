@@ -3,6 +3,7 @@ import type { Job } from 'bullmq';
 import { ChangeChannel, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
+import { logBackgroundFailure } from '@app/observability';
 import { ChangeFeed } from '@app/transport';
 import { AttemptRecord, WebhookRepository } from '../webhook.repository';
 import { judgeAttempt, MAX_ATTEMPTS } from './delivery-policy';
@@ -72,7 +73,9 @@ export class DeliveryProcessor {
         await record({ ...answer, status: 'failed', error: `${reason}: endpoint disabled`, nextAttemptAt: null });
         if (await this.repository.disable(ref.projectId, ref.endpointId, reason)) {
           this.logger.warn(`webhook endpoint ${ref.endpointId} answered 410 Gone: disabled`);
-          await this.changes.publish(ChangeChannel.WebhooksChanged, ref.projectId).catch(() => undefined);
+          await this.changes
+            .publish(ChangeChannel.WebhooksChanged, ref.projectId)
+            .catch(logBackgroundFailure(this.logger, 'change-publish', { projectId: ref.projectId, endpointId: ref.endpointId }));
         }
         return;
       }

@@ -81,7 +81,7 @@ export class WebhookSender {
         resolve(res.statusCode ?? 0);
         res.resume(); // the body does not matter; read it so the socket can close
         res.on('close', () => clearTimeout(timer));
-        res.on('error', () => undefined);
+        res.on('error', () => undefined); // the status is recorded already; a body cut short changes nothing
       });
       req.on('error', (err) => {
         clearTimeout(timer);

@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
 
@@ -78,6 +78,7 @@ export interface SendSlot {
 
 @Injectable()
 export class ConnectorThrottle implements OnApplicationShutdown {
+  private readonly logger = new Logger(ConnectorThrottle.name);
   private readonly redis: ThrottleRedis;
   private readonly prefix: string;
 
@@ -112,7 +113,8 @@ export class ConnectorThrottle implements OnApplicationShutdown {
     const token = randomUUID();
     if (Number(await this.redis.slotTake(key, max, SLOT_LEASE_MS, token)) !== 1) return null;
     const renewal = setInterval(() => {
-      this.redis.slotRenew(key, SLOT_LEASE_MS, token).catch(() => undefined); // a missed renewal only shortens the lease
+      // A missed renewal only lets the lease run out sooner: the slot frees itself, never sticks.
+      this.redis.slotRenew(key, SLOT_LEASE_MS, token).catch((err: Error) => this.logger.warn(`send slot renewal failed: ${err.message}`));
     }, SLOT_LEASE_MS / 3);
     renewal.unref();
     return {

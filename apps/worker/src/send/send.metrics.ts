@@ -1,6 +1,7 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import Redis from 'ioredis';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { recordBackgroundFailure } from '@app/observability';
 
 const FLUSH_EVERY_MS = 1_000;
 
@@ -10,6 +11,7 @@ const FLUSH_EVERY_MS = 1_000;
  */
 @Injectable()
 export class SendMetrics implements OnApplicationShutdown {
+  private readonly logger = new Logger(SendMetrics.name);
   private readonly redis: Redis;
   private readonly key: string;
   private pending = { sent: new Map<string, number>(), failed: new Map<string, number>() };
@@ -23,11 +25,15 @@ export class SendMetrics implements OnApplicationShutdown {
   }
 
   sent(connector: string): void {
-    this.pending.sent.set(connector, (this.pending.sent.get(connector) ?? 0) + 1);
+    this.add('sent', connector, 1);
   }
 
   failed(connector: string): void {
-    this.pending.failed.set(connector, (this.pending.failed.get(connector) ?? 0) + 1);
+    this.add('failed', connector, 1);
+  }
+
+  private add(kind: 'sent' | 'failed', connector: string, n: number): void {
+    this.pending[kind].set(connector, (this.pending[kind].get(connector) ?? 0) + n);
   }
 
   private async flush(): Promise<void> {
@@ -37,7 +43,14 @@ export class SendMetrics implements OnApplicationShutdown {
     const pipeline = this.redis.pipeline();
     for (const [connector, n] of sent) pipeline.hincrby(`${this.key}:sent`, connector, n);
     for (const [connector, n] of failed) pipeline.hincrby(`${this.key}:failed`, connector, n);
-    await pipeline.exec().catch(() => undefined);
+    try {
+      await pipeline.exec();
+    } catch (err) {
+      // Kept for the next flush, so a Redis blip delays the counts instead of losing them.
+      for (const [connector, n] of sent) this.add('sent', connector, n);
+      for (const [connector, n] of failed) this.add('failed', connector, n);
+      recordBackgroundFailure(this.logger, 'send-metrics', err);
+    }
   }
 
   async onApplicationShutdown(): Promise<void> {

@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AttemptOutcome, DomainError, ErrorCode, ProviderOutcome, SendJobData } from '@app/contracts';
 import { ConnectorLoader, maxConcurrentOf, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
+import { logBackgroundFailure } from '@app/observability';
 import { ConnectorThrottle } from './connector-throttle';
 import { OutcomeReporter } from './outcome-reporter';
 import { backoffDelayMs, RetryLater } from './retry-policy';
@@ -100,11 +101,13 @@ export class SendProcessor {
         if (failure.kind === 'rateLimited' && failure.retryAfterMs) {
           // The provider's wait applies to the whole connector, not only this message.
           const { entity } = await this.loader.load(data.projectId, data.connectorId);
-          await this.throttle.pause(entity.id, failure.retryAfterMs).catch(() => undefined);
+          await this.throttle
+            .pause(entity.id, failure.retryAfterMs)
+            .catch(logBackgroundFailure(this.logger, 'throttle-pause', { messageId: data.messageId, connectorId: entity.id }));
         }
         await this.reporter
           .report({ ...base, finishedAt: new Date().toISOString(), result: 'retrying', error, ...provider, retryInMs: delayMs })
-          .catch(() => undefined);
+          .catch(logBackgroundFailure(this.logger, 'attempt-report', { messageId: data.messageId }));
         throw new RetryLater(delayMs, `${failure.code}: ${failure.message}`);
       }
     }

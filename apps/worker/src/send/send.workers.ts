@@ -2,6 +2,7 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import { Worker } from 'bullmq';
 import { connectorQueueName, SendJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { watchConsumer } from '@app/observability';
 import { bullConnection, bullPrefix } from '@app/transport';
 import { backoffDelayMs, RetryLater } from './retry-policy';
 import { SendProcessor } from './send.processor';
@@ -35,6 +36,7 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
       });
       worker.on('error', (err) => this.logger.warn(`${type} worker: ${err.message}`));
       this.workers.push(worker);
+      watchConsumer({ name: worker.name, isRunning: () => worker.isRunning() && !worker.isPaused() });
     }
     this.logger.log(`consuming ${this.config.connectors.map(connectorQueueName).join(', ')}`);
   }
