@@ -1,3 +1,4 @@
+import { SecretBox } from '../libs/crypto/src/secret-box';
 import { Platform } from './support/platform';
 import { createTenant, Tenant } from './support/tenant';
 
@@ -183,6 +184,40 @@ describe('tenant limits', () => {
         expect(r.status).toBe(409);
         expect(r.body.detail).toBe('MAX_PROJECTS_PER_USER reached: at most 3 projects per user');
       }
+    });
+  });
+
+  describe('WhatsApp verifyToken', () => {
+    it('is a write-only credential, and a token stored in config by an older release moves into the sealed credentials', async () => {
+      const owner = await createTenant(platform);
+      const credentials = { accessToken: 'E'.repeat(40), phoneNumberId: '106540352242922' };
+      const inConfig = await post(
+        `${project(owner)}/connectors`,
+        { type: 'whatsapp', name: 'wa', credentials, config: { verifyToken: 'x'.repeat(12) } },
+        owner,
+      );
+      expect(inConfig.status).toBe(422);
+      expect(inConfig.body.errors).toContainEqual({ field: 'config.verifyToken', message: 'is not a known field' });
+
+      const created = await post(`${project(owner)}/connectors`, { type: 'whatsapp', name: 'wa', credentials }, owner);
+      expect(created.status).toBe(201);
+      const id = created.body.id as string;
+      // As an older release stored it: readable, in config.
+      await platform.db.query(`UPDATE connectors SET config = config || '{"verifyToken":"legacy-verify-token"}' WHERE id = $1`, [id]);
+      const challenge = () =>
+        platform.request('GET', `callbacks/whatsapp/${id}?hub.mode=subscribe&hub.verify_token=legacy-verify-token&hub.challenge=42`);
+      expect((await challenge()).text).toBe('42');
+      const shown = await platform.request('GET', `${project(owner)}/connectors/${id}`, { token: owner.accessToken });
+      expect(shown.body.config).toEqual({});
+
+      await platform.terminate('management');
+      await platform.startApp('management'); // moves it on start
+      const row = await platform.db.query('SELECT config, credentials_sealed FROM connectors WHERE id = $1', [id]);
+      expect(row.rows[0].config).toEqual({});
+      expect(row.rows[0].credentials_sealed).not.toContain('legacy-verify-token');
+      const box = new SecretBox(new Map([[1, Buffer.from(platform.env.MESSAGEJS_ENCRYPTION_KEY, 'base64')]]), 1);
+      expect(JSON.parse(box.open(row.rows[0].credentials_sealed))).toEqual({ ...credentials, verifyToken: 'legacy-verify-token' });
+      expect((await challenge()).text).toBe('42');
     });
   });
 

@@ -9,12 +9,18 @@ import { ChangeFeed, OutboundAddressRefused, OutboundPolicy, resolveUnder, skips
 import { ProjectsService } from '../projects/projects.service';
 import { createWithinQuota } from '../projects/quota';
 
+/** A verifyToken left in an old row's config is a credential: never shown. */
+function withoutSecrets(config: Record<string, unknown>): Record<string, unknown> {
+  const { verifyToken: _hidden, ...shown } = config;
+  return shown;
+}
+
 function toView(c: ConnectorEntity, publicUrl: string | undefined): ConnectorView {
   return {
     id: c.id,
     type: c.type,
     name: c.name,
-    config: c.config,
+    config: withoutSecrets(c.config),
     callbackUrl: callbackUrlFor(c.type, c.id, publicUrl),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),

@@ -335,8 +335,9 @@ describe('WhatsApp credentials and config', () => {
       accessToken: number.accessToken,
       phoneNumberId: number.phoneNumberId,
       appSecret: APP_SECRET,
+      verifyToken: 'hub-verify-me',
     });
-    const config = Object.assign(new WhatsAppConfig(), { baseUrl: fake.baseUrl, apiVersion: 'v22.0', verifyToken: 'hub-verify-me' });
+    const config = Object.assign(new WhatsAppConfig(), { baseUrl: fake.baseUrl, apiVersion: 'v22.0' });
     expect([...(await validate(credentials)), ...(await validate(config))]).toEqual([]);
   });
 
@@ -350,7 +351,12 @@ describe('WhatsApp credentials and config', () => {
     ],
     ['a base URL without protocol', new WhatsAppConfig(), { baseUrl: 'graph.facebook.com' }, 'baseUrl'],
     ['a version without the v', new WhatsAppConfig(), { apiVersion: '21.0' }, 'apiVersion'],
-    ['a 7-character verify token', new WhatsAppConfig(), { verifyToken: 'short12' }, 'verifyToken'],
+    [
+      'a 7-character verify token',
+      new WhatsAppCredentials(),
+      { accessToken: 'E'.repeat(40), phoneNumberId: '1', verifyToken: 'short12' },
+      'verifyToken',
+    ],
   ])('rejects %s', async (_title, instance, values, property) => {
     const errors = await validate(Object.assign(instance, values));
     expect(errors.map((e) => e.property)).toEqual([property]);

@@ -36,6 +36,17 @@ export class WhatsAppCredentials {
   @IsString()
   @MaxLength(256)
   appSecret?: string;
+
+  @ApiPropertyOptional({
+    description: 'The Verify Token you enter in the Meta app dashboard, echoed in the webhook handshake',
+    minLength: 8,
+    maxLength: 200,
+    writeOnly: true,
+  })
+  @IsOptional()
+  @IsString()
+  @Length(8, 200)
+  verifyToken?: string;
 }
 
 export class WhatsAppConfig extends ThroughputConfig {
@@ -54,15 +65,4 @@ export class WhatsAppConfig extends ThroughputConfig {
   @IsString()
   @Matches(/^v\d+\.\d+$/, { message: 'apiVersion must look like v21.0' })
   apiVersion?: string;
-
-  @ApiPropertyOptional({
-    description: 'The Verify Token you enter in the Meta app dashboard, echoed in the webhook handshake',
-    minLength: 8,
-    maxLength: 200,
-    writeOnly: true,
-  })
-  @IsOptional()
-  @IsString()
-  @Length(8, 200)
-  verifyToken?: string;
 }
