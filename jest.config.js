@@ -20,6 +20,9 @@ module.exports = {
       testEnvironment: 'node',
       moduleNameMapper,
       transform,
+      // Specs of services that persist use the machine's real PostgreSQL: migrate once, each spec copies the template.
+      globalSetup: '<rootDir>/test/support/global-setup.ts',
+      globalTeardown: '<rootDir>/test/support/global-teardown.ts',
     },
     {
       displayName: 'e2e',

@@ -11,12 +11,13 @@
  * Env: DATABASE_URL, REDIS_URL, REDIS_PREFIX, API_KEY, PROVIDER_URL, BOT_TOKEN, PORT (0 = any),
  * WORKER_CONCURRENCY, PG_POOL_MAX (default 10, pg's default, as MessageJS's TypeORM pool),
  * ROLE = all (default: HTTP and worker in one process) | api | worker (to run them as two processes).
- * Run by bench/run.js with fork(): it reports {type:'ready', port} over IPC once it is up.
+ * Run by bench/run.ts (through the devkit Supervisor): it reports {ready: true, port} over IPC once it is up.
  */
 const http = require('node:http');
 const { randomUUID, timingSafeEqual } = require('node:crypto');
 const { Pool } = require('pg');
 const { Queue, Worker } = require('bullmq');
+const { readBody } = require('./read-body');
 
 const env = process.env;
 const QUEUE = 'send';
@@ -50,7 +51,7 @@ function json(res, status, payload) {
 
 async function main() {
   const apiKey = Buffer.from(`Bearer ${required('API_KEY')}`);
-  const providerUrl = required('PROVIDER_URL').replace(/\/+$/, '');
+  const providerUrl = required('PROVIDER_URL').replace(/(?<!\/)\/+$/, '');
   const botToken = required('BOT_TOKEN');
   const connection = redisConnection(env.REDIS_URL || 'redis://127.0.0.1:6379');
   const prefix = `${env.REDIS_PREFIX || 'minimal'}:bull`;
@@ -108,15 +109,9 @@ async function main() {
       req.resume();
       return json(res, 401, { error: 'invalid API key' });
     }
-    const chunks = [];
-    let size = 0;
-    req.on('data', (chunk) => {
-      size += chunk.length;
-      if (size <= MAX_BODY) chunks.push(chunk);
-    });
-    req.on('end', () => {
-      if (size > MAX_BODY) return json(res, 413, { error: 'body too large' });
-      accept(Buffer.concat(chunks).toString('utf8')).then(
+    readBody(req, MAX_BODY, (text) => {
+      if (text === null) return json(res, 413, { error: 'body too large' });
+      accept(text).then(
         ([status, payload]) => json(res, status, payload),
         () => json(res, 503, { error: 'could not accept the message' }),
       );
@@ -151,7 +146,7 @@ async function main() {
     await new Promise((resolve) => server.listen(Number(env.PORT || 0), '127.0.0.1', resolve));
     port = server.address().port;
   }
-  if (process.send) process.send({ type: 'ready', port });
+  if (process.send) process.send({ ready: true, port });
   else process.stdout.write(port ? `minimal pipeline listening on http://127.0.0.1:${port}\n` : 'minimal worker consuming\n');
 
   let stopping = false;
@@ -168,9 +163,9 @@ async function main() {
     clearTimeout(forced);
     process.exit(0);
   };
-  process.on('SIGTERM', stop);
-  process.on('SIGINT', stop);
-  if (process.send) process.on('disconnect', stop);
+  process.on('SIGTERM', () => void stop());
+  process.on('SIGINT', () => void stop());
+  if (process.send) process.on('disconnect', () => void stop());
 }
 
 main().catch((err) => {

@@ -9,10 +9,11 @@
  * provider. It counts sendMessage calls per bot token; each pipeline uses its own token, so the
  * harness can check that each accepted message caused exactly one provider call.
  *
- * Run by bench/run.js with fork(): it reports {type:'ready', port} over IPC and answers
+ * Run by bench/run.ts (through the devkit Supervisor): it reports {ready: true, port} over IPC and answers
  * {type:'stats'} with {type:'stats', sends:{<token>: count}}. Alone: `PORT=8081 node bench/provider-stub.js`.
  */
 const http = require('node:http');
+const { readBody } = require('./read-body');
 
 const MAX_BODY = 64 * 1024;
 const sendsByToken = new Map();
@@ -33,21 +34,15 @@ const server = http.createServer((req, res) => {
   if (!match) return fail(res, 404, 'Not Found');
   const [, token, method] = match;
 
-  const chunks = [];
-  let size = 0;
-  req.on('data', (chunk) => {
-    size += chunk.length;
-    if (size <= MAX_BODY) chunks.push(chunk);
-  });
-  req.on('end', () => {
-    if (size > MAX_BODY) return fail(res, 413, 'Request Entity Too Large');
+  readBody(req, MAX_BODY, (text) => {
+    if (text === null) return fail(res, 413, 'Request Entity Too Large');
     if (method === 'getMe') {
       return reply(res, 200, { ok: true, result: { id: 123456, is_bot: true, first_name: 'Bench', username: 'bench_stub_bot' } });
     }
     if (method !== 'sendMessage' || req.method !== 'POST') return fail(res, 404, 'Not Found');
     let params;
     try {
-      params = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      params = JSON.parse(text);
     } catch {
       return fail(res, 400, "Bad Request: can't parse JSON");
     }
@@ -72,7 +67,7 @@ server.keepAliveTimeout = 30_000;
 
 server.listen(Number(process.env.PORT || 0), '127.0.0.1', () => {
   const { port } = server.address();
-  if (process.send) process.send({ type: 'ready', port });
+  if (process.send) process.send({ ready: true, port });
   else process.stdout.write(`provider stub listening on http://127.0.0.1:${port}\n`);
 });
 

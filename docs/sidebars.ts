@@ -54,6 +54,7 @@ const sidebars: SidebarsConfig = {
         'operations/deployment',
         'operations/configuration',
         'operations/monitoring',
+        'operations/tracing',
         'operations/backups',
         'operations/key-rotation',
       ],

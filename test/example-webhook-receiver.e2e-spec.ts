@@ -24,8 +24,8 @@ async function startReceiver(port: number, secret: string): Promise<{ child: Chi
       output += chunk.toString();
       if (output.includes(`webhook receiver at http://localhost:${port}/webhooks`)) resolve();
     };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
+    child.stdout.on('data', onData);
+    child.stderr.on('data', onData);
     child.once('exit', (code) => reject(new Error(`the receiver exited (${code}):\n${output}`)));
   });
   return { child, output: () => output };

@@ -117,6 +117,7 @@ describe('a client generated from the OpenAPI document', () => {
       target: 'node20',
       logLevel: 'silent',
     });
+    // eslint-disable-next-line @typescript-eslint/no-require-imports -- loads the CommonJS bundle esbuild just wrote
     sdk = require(bundle) as GeneratedClient;
     // Both schemes are HTTP bearer; the generated SDK tells them apart by the scheme's name.
     const clientWith = (scheme: string, token: string) =>

@@ -1,13 +1,12 @@
 import { createHash, randomUUID } from 'node:crypto';
 import Redis from 'ioredis';
+import { connectorQueueName } from '@app/contracts';
 import { TelegramFake } from './fakes/telegram.fake';
 import { redisUrl } from './support/databases';
 import { ApiResponse, eventually, Platform } from './support/platform';
 import { createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe('Idempotency-Key on POST /messages', () => {
   let platform: Platform;
@@ -35,10 +34,10 @@ describe('Idempotency-Key on POST /messages', () => {
     (await platform.db.query('SELECT count(*)::int AS n FROM messages WHERE project_id = $1 AND body = $2', [who.projectId, text])).rows[0]
       .n;
 
-  /** Waits until the fake has the send, then a little longer, so a second send would have shown up. */
+  /** Waits until the fake has the send and the Telegram queue holds no job: a second send would have happened by then. */
   const providerSends = async (text: string): Promise<number> => {
     await eventually(async () => telegram.sent.some((s) => s.text === text), 15_000);
-    await sleep(500);
+    await platform.queuesIdle([connectorQueueName('telegram')]);
     return telegram.sent.filter((s) => s.text === text).length;
   };
 

@@ -8,6 +8,8 @@ const ROUTES: Array<[string, string, string | null]> = [
   ['post', '/api/v1/auth/signup', null],
   ['post', '/api/v1/auth/login', null],
   ['post', '/api/v1/auth/refresh', null],
+  ['post', '/api/v1/auth/logout', null],
+  ['post', '/api/v1/auth/password', 'jwt'],
   ['get', '/api/v1/auth/me', 'jwt'],
   ['post', '/api/v1/projects', 'jwt'],
   ['get', '/api/v1/projects', 'jwt'],

@@ -3,7 +3,7 @@ import { createServer as createHttpServer, IncomingMessage, Server } from 'node:
 import { AddressInfo, createServer as createTcpServer, Server as TcpServer, Socket } from 'node:net';
 import { SecretBox } from '../libs/crypto/src/secret-box';
 import { TelegramFake } from './fakes/telegram.fake';
-import { eventually, freePort, Platform } from './support/platform';
+import { eventually, Platform } from './support/platform';
 import { createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);

@@ -49,21 +49,13 @@ describe('resilience', () => {
     };
   }
 
+  const refusedSoFar = (load: { refusals: Record<string, number> }) => Object.values(load.refusals).reduce((a, b) => a + b, 0);
+
   async function drained(platform: Platform, accepted: string[], label: string) {
-    const started = Date.now();
-    await eventually(
-      async () => {
-        const { rows } = await platform.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
-          accepted,
-        ]);
-        return rows[0].n === accepted.length;
-      },
-      150_000,
-      250,
-    );
+    const drainMs = await platform.allSent(accepted, 150_000);
     const perText = new Map<string, number>();
     for (const s of telegram.sent.filter((x) => x.text.startsWith(`${label} `))) perText.set(s.text, (perText.get(s.text) ?? 0) + 1);
-    return { drainMs: Date.now() - started, duplicates: [...perText.values()].filter((c) => c > 1).length };
+    return { drainMs, duplicates: [...perText.values()].filter((c) => c > 1).length };
   }
 
   it('loses nothing when every process is SIGKILLed mid-stream and restarted', async () => {
@@ -74,7 +66,9 @@ describe('resilience', () => {
       await eventually(async () => load.accepted.length > 150, 30_000);
       await Promise.all(APPS.map((app) => platform.kill(app)));
       const atKill = load.accepted.length;
-      await new Promise((r) => setTimeout(r, 1_000));
+      // The load sees the outage before anything comes back.
+      const refusedAtKill = refusedSoFar(load);
+      await eventually(async () => refusedSoFar(load) > refusedAtKill, 30_000);
       await Promise.all(APPS.map((app) => platform.startApp(app)));
       await eventually(async () => load.accepted.length > atKill + 150, 30_000);
       await load.stop();
@@ -108,7 +102,8 @@ describe('resilience', () => {
       expect(ready.status).toBe(503);
       expect(ready.body.detail).toMatch(/Redis/);
       const atRestart = load.accepted.length;
-      await new Promise((r) => setTimeout(r, 1_000));
+      const refusedWhileDown = refusedSoFar(load);
+      await eventually(async () => refusedSoFar(load) > refusedWhileDown, 30_000);
       await redis.restart();
       await eventually(async () => load.accepted.length > atRestart + 100, 60_000).catch((err) => {
         throw new Error(

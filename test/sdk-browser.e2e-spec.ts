@@ -28,8 +28,8 @@ function serveExample(): { server: ChildProcess; port: Promise<number> } {
       const listening = /browser example at http:\/\/localhost:(\d+)\//.exec(output);
       if (listening) resolve(Number(listening[1]));
     };
-    server.stdout!.on('data', onData);
-    server.stderr!.on('data', onData);
+    server.stdout.on('data', onData);
+    server.stderr.on('data', onData);
     server.once('exit', (code) => reject(new Error(`serve.mjs exited (${code}):\n${output}`)));
   });
   return { server, port };

@@ -10,6 +10,7 @@ import { createTenant, Tenant } from './support/tenant';
 jest.setTimeout(60_000);
 
 // Under test: what `require('messagejs')` gives a user, the built CommonJS package (package.json `main`).
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- require() is what this suite tests
 const { default: messagejs, MessageJS, MessageJSError } = require('../packages/sdk') as typeof Sdk;
 type MessageJSError = Sdk.MessageJSError;
 

@@ -39,9 +39,10 @@ describe('npm start (scripts/start.js)', () => {
 
   afterAll(async () => {
     if (child && child.exitCode === null && child.signalCode === null) {
-      // The supervisor notices its launcher is gone and stops the platform.
+      // The supervisor notices its launcher is gone and stops the platform; its output pipe closes when it has.
+      const closed = new Promise((r) => child!.once('close', r));
       child.kill('SIGKILL');
-      await new Promise((r) => setTimeout(r, 5_000));
+      await Promise.race([closed, new Promise((r) => setTimeout(r, 30_000).unref())]);
     }
     // As root the database files belong to `postgres`; root may still remove them.
     rmSync(dataDir, { recursive: true, force: true });
@@ -62,8 +63,8 @@ describe('npm start (scripts/start.js)', () => {
 
     const proc = spawn(process.execPath, ['scripts/start.js'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
     child = proc;
-    proc.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
-    proc.stderr!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    proc.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     exited = new Promise((resolve) => proc.once('exit', (code, signal) => resolve({ code, signal })));
 
     // The banner, or the reason it never came.
@@ -75,8 +76,8 @@ describe('npm start (scripts/start.js)', () => {
           resolve();
         }
       };
-      proc.stdout!.on('data', check);
-      exited.then(({ code, signal }) => {
+      proc.stdout.on('data', check);
+      void exited.then(({ code, signal }) => {
         clearTimeout(timer);
         reject(new Error(`start.js exited (${code ?? signal}) before the banner:\n${output.slice(-3000)}`));
       });
@@ -90,7 +91,10 @@ describe('npm start (scripts/start.js)', () => {
     });
     expect(signup.status).toBe(201);
 
-    expect(output).toContain(`API        http://localhost:${port}/api/v1`);
+    // The dashboard first: it is where a newcomer starts.
+    expect(output).toContain(
+      `MessageJS is running\n  Dashboard  http://localhost:${port}/\n  API        http://localhost:${port}/api/v1\n`,
+    );
     expect(output).toContain(`OpenAPI    http://localhost:${port}/openapi.json`);
     const pgLine = /PostgreSQL (postgres:\/\/\S+) \(embedded\)/.exec(output);
     expect(pgLine).not.toBeNull();

@@ -98,7 +98,7 @@ describe('webhook tools: secret rotation, test events and replays', () => {
       endpoint.id,
     ]);
     const plain = [secret, endpoint.secret].map((s) => s.slice('whsec_'.length));
-    for (const sealed of Object.values(stored.rows[0]) as string[]) {
+    for (const sealed of Object.values<string>(stored.rows[0])) {
       expect(sealed).toMatch(/^v1\./);
       for (const p of plain) expect(sealed).not.toContain(p);
     }

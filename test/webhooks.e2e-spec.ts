@@ -1,3 +1,4 @@
+import { STATUS_EVENTS_QUEUE } from '@app/contracts';
 import { TelegramFake } from './fakes/telegram.fake';
 import { TwilioFake } from './fakes/twilio.fake';
 import { eventually, Platform } from './support/platform';
@@ -178,9 +179,15 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
       data: { id: accepted.body.id, status: 'delivered', deliveredAt: expect.any(String) },
     });
     expect(signatureIsValid(created.body.secret, delivered)).toBe(true);
-    // A duplicate receipt moves nothing, so it sends nothing.
-    await twilio.deliverStatusCallback(sent.externalId, 'delivered', { via: platform.baseUrl });
-    await new Promise((r) => setTimeout(r, 500));
+    // A duplicate receipt moves nothing, so it sends nothing. Its answer comes after any status event it
+    // caused was queued; once the status-event queue is empty, every delivery it fanned out is recorded.
+    expect((await twilio.deliverStatusCallback(sent.externalId, 'delivered', { via: platform.baseUrl })).status).toBe(200);
+    await platform.queuesIdle([STATUS_EVENTS_QUEUE], ['wait', 'active']);
+    const recorded = await platform.db.query(
+      'SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND message_id = $2',
+      [created.body.id, accepted.body.id],
+    );
+    expect(recorded.rows[0].n).toBe(1);
     expect(receiver.at('/receipts', accepted.body.id)).toHaveLength(1);
   });
 
@@ -280,7 +287,13 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
 
     const second = await send('after the 410');
     await eventually(async () => receiver.at('/witness', second).length > 0);
-    await new Promise((r) => setTimeout(r, 500));
+    // One statement records the deliveries of every endpoint of an event before any is sent: the witness
+    // got its delivery, so a delivery to the disabled endpoint would be recorded by now.
+    const toGone = await platform.db.query('SELECT count(*)::int AS n FROM webhook_deliveries WHERE endpoint_id = $1 AND message_id = $2', [
+      gone.body.id,
+      second,
+    ]);
+    expect(toGone.rows[0].n).toBe(0);
     expect(receiver.at('/gone')).toHaveLength(1);
 
     const enabled = await platform.request('PATCH', `${webhooks()}/${gone.body.id}`, {

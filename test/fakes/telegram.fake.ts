@@ -145,7 +145,7 @@ export class TelegramFake {
   }
 
   private sendMessage(token: string, params: Params): Answer {
-    const chatId = params.chat_id === undefined || params.chat_id === null ? '' : String(params.chat_id);
+    const chatId = params.chat_id === undefined || params.chat_id === null ? '' : shown(params.chat_id);
     const text = typeof params.text === 'string' ? params.text : '';
     if (chatId === '') return error(400, 'Bad Request: chat_id is empty');
     if (text.trim() === '') return error(400, 'Bad Request: message text is empty');
@@ -168,7 +168,7 @@ export class TelegramFake {
 
   /** `@username` is a public channel with a stable negative -100… id; integers are chats as they are. */
   private resolveChat(chatId: string): { id: number; type: 'private' | 'group' | 'channel' } | undefined {
-    if (/^@[A-Za-z][A-Za-z0-9_]{3,}$/.test(chatId)) {
+    if (/^@[A-Za-z]\w{3,}$/.test(chatId)) {
       const username = chatId.toLowerCase();
       const id = this.channelIds.get(username) ?? -(1_000_000_000_000 + this.channelIds.size + 1);
       this.channelIds.set(username, id);
@@ -211,4 +211,9 @@ async function readParams(req: IncomingMessage): Promise<Params> {
     }
   }
   return {};
+}
+
+/** A JSON value as text: strings and numbers as they are, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

@@ -192,7 +192,7 @@ export class TwilioFake {
       .sort()
       .reduce((data, name) => data + name + params[name], url);
     const signature = createHmac('sha1', authToken).update(signed).digest('base64');
-    const target = opts.via ? `${opts.via.replace(/\/+$/, '')}${new URL(url).pathname}${new URL(url).search}` : url;
+    const target = opts.via ? `${opts.via.replace(/(?<!\/)\/+$/, '')}${new URL(url).pathname}${new URL(url).search}` : url;
     const response = await fetch(target, {
       method: 'POST',
       headers: {

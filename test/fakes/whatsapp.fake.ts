@@ -277,7 +277,7 @@ export class WhatsAppFake {
   }
 
   private route(method: string, url: URL, authorization: string | undefined, body: unknown, raw: string): Answer {
-    const match = /^\/(v\d+\.\d+)\/([^/]+)(\/messages)?\/?$/.exec(url.pathname);
+    const match = /^\/v\d+\.\d+\/([^/]+)(\/messages)?\/?$/.exec(url.pathname);
     if (!match) return graphError(400, { code: 2500, message: `Unknown path components: ${url.pathname}` });
 
     // Graph takes the token as a Bearer header or as the access_token query parameter.
@@ -289,7 +289,7 @@ export class WhatsAppFake {
       return { ...answer, headers: { 'www-authenticate': `OAuth "Facebook Platform" "invalid_token" "${message}"` } };
     }
 
-    const [, , objectId, messagesEdge] = match;
+    const [, objectId, messagesEdge] = match;
     const number = this.numbers.get(objectId);
     const verb = method.toLowerCase();
     // An id the token cannot see reads exactly like one that does not exist.
@@ -332,11 +332,11 @@ export class WhatsAppFake {
   private sendMessage(number: WhatsAppFakePhoneNumber, params: Json): Answer {
     if (params.messaging_product === undefined) return requiredParameter('messaging_product');
     if (params.messaging_product !== 'whatsapp') {
-      return invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${String(params.messaging_product)}".`);
+      return invalidParameter(`Param messaging_product must be one of {WHATSAPP} - got "${shown(params.messaging_product)}".`);
     }
     if (params.to === undefined) return requiredParameter('to');
     // Meta tolerates a plus and formatting here; the fake is stricter so the connector's digits-only form is pinned.
-    const to = String(params.to);
+    const to = shown(params.to);
     if (!/^\d{5,15}$/.test(to)) return invalidParameter('Param to must be a phone number in digits only, without + or formatting.');
 
     const type = params.type ?? 'text';
@@ -353,7 +353,7 @@ export class WhatsAppFake {
       if ('status' in checked) return checked;
       sent = { type: 'template', template: checked };
     } else {
-      return invalidParameter(`Param type must be one of {TEXT, TEMPLATE} in this fake - got "${String(type)}".`);
+      return invalidParameter(`Param type must be one of {TEXT, TEMPLATE} in this fake - got "${shown(type)}".`);
     }
 
     const wamid = `wamid.${Buffer.concat([Buffer.from(to), randomBytes(18)]).toString('base64')}`;
@@ -435,4 +435,9 @@ function parseJson(raw: string): unknown {
   } catch {
     return undefined;
   }
+}
+
+/** A JSON value as text: strings and numbers as they are, anything else as JSON. */
+function shown(value: unknown): string {
+  return typeof value === 'string' ? value : JSON.stringify(value);
 }

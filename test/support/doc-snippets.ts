@@ -34,12 +34,12 @@ function fences(markdown: string): Fence[] {
   const found: Fence[] = [];
   const lines = markdown.split('\n');
   for (let i = 0; i < lines.length; i++) {
-    const open = /^```(\w+)\s*(.*)$/.exec(lines[i]);
+    const open = /^```(\w+)\b(.*)$/.exec(lines[i]);
     if (!open) continue;
     const start = i;
     const body: string[] = [];
     for (i++; i < lines.length && lines[i] !== '```'; i++) body.push(lines[i]);
-    found.push({ line: start + 1, lang: open[1], meta: open[2], code: body.join('\n') });
+    found.push({ line: start + 1, lang: open[1], meta: open[2].trimStart(), code: body.join('\n') });
   }
   return found;
 }
@@ -49,7 +49,7 @@ export function runnableSnippets(docsDir: string, page: string): Snippet[] {
   const all = fences(readFileSync(path.join(docsDir, page), 'utf8'));
   const snippets: Snippet[] = [];
   all.forEach((fence, i) => {
-    if (!/(^|\s)runnable(\s|$)/.test(fence.meta)) return;
+    if (!/(?:^|\s)runnable(?:\s|$)/.test(fence.meta)) return;
     if (!RUNNERS[fence.lang]) throw new Error(`${page}:${fence.line}: no runner for runnable ${fence.lang} blocks`);
     const next = all[i + 1];
     const expected = next && /title="Output"/.test(next.meta) ? next.code : undefined;

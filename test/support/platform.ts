@@ -1,4 +1,6 @@
 import { randomBytes } from 'node:crypto';
+import { JobType, Queue } from 'bullmq';
+import Redis from 'ioredis';
 import { Client } from 'pg';
 import {
   APPS,
@@ -122,20 +124,25 @@ export class Platform implements PlatformApi {
       env.DATABASE_URL = url.toString();
     }
     const platform = new Platform(database, `t${randomBytes(5).toString('hex')}`, await freePort(), env);
-    platform.db = new Client({ connectionString: databaseUrl(database) });
-    await platform.db.connect();
-    await Promise.all((options.apps ?? APPS).map((app) => platform.startApp(app)));
+    try {
+      platform.db = new Client({ connectionString: databaseUrl(database) });
+      await platform.db.connect();
+      await Promise.all((options.apps ?? APPS).map((app) => platform.startApp(app)));
+    } catch (err) {
+      await platform.stop(); // nothing of a platform that failed to start may outlive the suite
+      throw err;
+    }
     return platform;
   }
 
-  /** Starts `app` and resolves once it announces that it serves. */
-  async startApp(app: AppName, timeoutMs = 30_000): Promise<void> {
+  /** Starts `app` and resolves once it announces that it serves (generous: the machine may be busy). */
+  async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
     const proc = this.supervisor.start(app, this.env);
     this.processes.set(app, proc);
     try {
       await withDeadline(proc.ready, timeoutMs, `${app} start-up`);
     } catch (err) {
-      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`);
+      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`, { cause: err });
     }
   }
 
@@ -161,6 +168,41 @@ export class Platform implements PlatformApi {
     const exit = await this.supervisor.stop(proc, timeoutMs);
     this.processes.delete(app);
     return exit.code;
+  }
+
+  /** Resolves once every one of these messages is `sent`, with how long that took (ms). */
+  async allSent(ids: string[], timeoutMs: number): Promise<number> {
+    const started = Date.now();
+    await waitFor(
+      async () => {
+        const { rows } = await this.db.query(`SELECT count(*)::int AS n FROM messages WHERE id = ANY($1::uuid[]) AND status = 'sent'`, [
+          ids,
+        ]);
+        return rows[0].n === ids.length;
+      },
+      timeoutMs,
+      250,
+    );
+    return Date.now() - started;
+  }
+
+  /**
+   * Resolves once none of these BullMQ queues holds a job in `states`: everything enqueued before the
+   * call has been handled. The event that proves a negative ("nothing more was sent"), instead of a sleep.
+   */
+  async queuesIdle(queues: string[], states: JobType[] = ['wait', 'active', 'delayed', 'prioritized'], timeoutMs = 20_000): Promise<void> {
+    const connection = new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: null });
+    connection.on('error', () => undefined);
+    const handles = queues.map((name) => new Queue(name, { connection, prefix: `${this.redisPrefix}:bull` }));
+    try {
+      await waitFor(async () => {
+        const counts = await Promise.all(handles.map((q) => q.getJobCounts(...states)));
+        return counts.every((c) => Object.values(c).every((n) => n === 0));
+      }, timeoutMs);
+    } finally {
+      await Promise.all(handles.map((q) => q.close()));
+      connection.disconnect();
+    }
   }
 
   request<T = any>(method: string, url: string, options: RequestOptions = {}): Promise<ApiResponse<T>> {

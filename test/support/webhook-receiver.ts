@@ -59,7 +59,7 @@ export class Receiver {
 /** Standard Webhooks verification written from the specification, independently of the platform's signer. */
 export function signatureIsValid(secret: string, r: Received): boolean {
   const key = Buffer.from(secret.replace(/^whsec_/, ''), 'base64');
-  const signed = `${r.headers['webhook-id']}.${r.headers['webhook-timestamp']}.${r.body}`;
+  const signed = `${String(r.headers['webhook-id'])}.${String(r.headers['webhook-timestamp'])}.${r.body}`;
   const expected = `v1,${createHmac('sha256', key).update(signed).digest('base64')}`;
   return String(r.headers['webhook-signature']).split(' ').includes(expected);
 }

@@ -19,6 +19,7 @@ import { OutboxSweeper } from './outbox/outbox-sweeper';
 import { ReceiptRepository } from './receipts/receipt.repository';
 import { ReceiptsController } from './receipts/receipts.controller';
 import { ReceiptsService } from './receipts/receipts.service';
+import { StatusReconciler } from './receipts/status-reconciler';
 
 @Module({
   imports: [ConfigModule, LoggerModule.forApp('dispatcher'), DatabaseModule, TransportModule],
@@ -34,6 +35,7 @@ import { ReceiptsService } from './receipts/receipts.service';
     StatusEvents,
     ReceiptsService,
     ReceiptRepository,
+    StatusReconciler,
     AnalyticsService,
     AnalyticsRepository,
     ConnectorRegistry,

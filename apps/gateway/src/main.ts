@@ -4,7 +4,7 @@ import { NestFactory } from '@nestjs/core';
 import { NestExpressApplication } from '@nestjs/platform-express';
 import { SwaggerModule } from '@nestjs/swagger';
 import { json, NextFunction, raw, Request, Response, urlencoded } from 'express';
-import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure, serveHealth } from '@app/observability';
+import { announceReady, applyCommonBootstrap, configOrExit, exitOnStartupFailure, serveHealth, traceRequests } from '@app/observability';
 import { GatewayModule } from './gateway.module';
 import { GatewayMetrics } from './health/gateway.metrics';
 import { dashboard } from './dashboard/dashboard.middleware';
@@ -20,6 +20,7 @@ async function bootstrap(): Promise<void> {
   applyCommonBootstrap(app);
   app.disable('x-powered-by');
   app.set('trust proxy', config.trustProxy);
+  app.use(traceRequests);
   app.setGlobalPrefix('api/v1', { exclude: ['healthz', 'readyz', 'metrics'] });
   // The built apps live in dist/apps/<app>/, the dashboard's Vite build in dist/dashboard/.
   app.use(dashboard(config.dashboardDir ?? path.join(__dirname, '..', '..', 'dashboard')));

@@ -48,12 +48,12 @@ function nullableToJsonSchema(node: unknown): void {
   if (!nullable) return;
   if (Array.isArray(schema.allOf) && schema.allOf.length === 1) {
     // A nullable nested DTO comes as { type: 'object', allOf: [{ $ref }] }.
-    schema.anyOf = [schema.allOf[0], { type: 'null' }];
+    schema.anyOf = [(schema.allOf as unknown[])[0], { type: 'null' }];
     delete schema.allOf;
     delete schema.type;
   } else if (typeof schema.type === 'string') {
     schema.type = [schema.type, 'null'];
-    if (Array.isArray(schema.enum)) schema.enum = [...schema.enum, null];
+    if (Array.isArray(schema.enum)) schema.enum = [...(schema.enum as unknown[]), null];
   } else {
     throw new Error(`OpenAPI: cannot express this nullable schema in 3.1: ${JSON.stringify(schema)}`);
   }

@@ -61,6 +61,10 @@ export interface AppConfig {
   };
   /** Abuse limits on credentials (API.md "Sessions and abuse limits"); counted in Redis across gateways. */
   authLimits: { failedLoginsPerEmail: number; requestsPerIpPerMinute: number; unknownKeysPerIpPerMinute: number };
+  /** OTEL_EXPORTER_OTLP_ENDPOINT: where spans are exported over OTLP/HTTP; unset, tracing records nothing. */
+  otlpEndpoint?: string;
+  /** Messages `sent` longer than this are asked about at the provider when no receipt can reach us (no PUBLIC_URL). */
+  reconcileAfterMs: number;
 }
 
 /** Parses and checks the environment for `app` (every app when omitted); throws ConfigError with a one-line reason. */

@@ -33,7 +33,7 @@ export class EnvDto {
   REDIS_URL?: string;
 
   @IsOptional()
-  @Matches(/^[a-zA-Z0-9:_-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
+  @Matches(/^[\w:-]{1,64}$/, { message: 'REDIS_PREFIX may use letters, digits, :, _ and -' })
   REDIS_PREFIX?: string;
 
   @IsOptional()
@@ -243,4 +243,20 @@ export class EnvDto {
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_CONNECTORS_PER_PROJECT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_TEMPLATES_PER_PROJECT?: number;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(100_000) MAX_WEBHOOKS_PER_PROJECT?: number;
+
+  /** An OTLP/HTTP collector (e.g. http://otel-collector:4318): spans go to <url>/v1/traces; unset, nothing is exported. */
+  @IsOptional()
+  @IsUrl(
+    { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
+    { message: 'OTEL_EXPORTER_OTLP_ENDPOINT must be an http(s) URL' },
+  )
+  OTEL_EXPORTER_OTLP_ENDPOINT?: string;
+
+  /** Without PUBLIC_URL, a message still `sent` this long after its send is asked about at the provider (where it can answer). */
+  @IsOptional()
+  @Transform(toInt)
+  @IsInt()
+  @Min(1000)
+  @Max(86_400_000)
+  RECONCILE_AFTER_MS?: number;
 }

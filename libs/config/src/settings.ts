@@ -63,7 +63,7 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
     readBy: ['worker'],
     read: (d) => (d.CONNECTORS ? (d.CONNECTORS.split(',') as ConnectorType[]) : [...CONNECTOR_TYPES]),
   },
-  publicUrl: { env: ['PUBLIC_URL'], readBy: ['gateway', ...CONNECTOR_USERS], read: (d) => d.PUBLIC_URL?.replace(/\/+$/, '') },
+  publicUrl: { env: ['PUBLIC_URL'], readBy: ['gateway', ...CONNECTOR_USERS], read: (d) => d.PUBLIC_URL?.replace(/(?<!\/)\/+$/, '') },
   dashboardDir: { env: ['DASHBOARD_DIR'], readBy: ['gateway'], read: (d) => d.DASHBOARD_DIR },
   apiKeyCacheTtlMs: { env: ['API_KEY_CACHE_TTL_MS'], readBy: ['gateway'], read: (d) => d.API_KEY_CACHE_TTL_MS ?? 60_000 },
   workerConcurrency: { env: ['WORKER_CONCURRENCY'], readBy: ['worker'], read: (d) => d.WORKER_CONCURRENCY ?? 50 },
@@ -87,6 +87,8 @@ export const SETTINGS: { [K in keyof AppConfig]-?: Setting<AppConfig[K]> } = {
     readBy: ['webhooks'],
     read: (d) => d.WEBHOOK_DELIVERY_RETENTION_DAYS ?? 30,
   },
+  otlpEndpoint: { env: ['OTEL_EXPORTER_OTLP_ENDPOINT'], readBy: [...ALL, 'migrate'], read: (d) => d.OTEL_EXPORTER_OTLP_ENDPOINT },
+  reconcileAfterMs: { env: ['RECONCILE_AFTER_MS'], readBy: ['dispatcher'], read: (d) => d.RECONCILE_AFTER_MS ?? 300_000 },
   connectorAllowPrivate: {
     env: ['CONNECTOR_ALLOW_PRIVATE'],
     readBy: CONNECTOR_USERS,

@@ -11,7 +11,7 @@ export function callbackUrlFor(type: ConnectorType, connectorId: string, publicU
     case 'twilio':
       return twilioStatusCallbackUrl(publicUrl, connectorId);
     case 'whatsapp':
-      return `${publicUrl.replace(/\/+$/, '')}/api/v1/callbacks/whatsapp/${encodeURIComponent(connectorId)}`;
+      return `${publicUrl.replace(/(?<!\/)\/+$/, '')}/api/v1/callbacks/whatsapp/${encodeURIComponent(connectorId)}`;
     case 'telegram':
     case 'smtp':
       return null;

@@ -80,8 +80,12 @@ export interface Connector {
   validate(): Promise<VerifyResult>;
   /** Sends one message. Throws ProviderError, classified. */
   sendMessage(message: OutboundMessage): Promise<SendResult>;
-  /** Asks the provider for the current status of a sent message, where the provider can tell. */
-  getStatus(externalId: string): Promise<ProviderStatus | null>;
+  /**
+   * Asks the provider for the current status of a sent message. Only where the provider has a
+   * per-message lookup (Twilio's Message resource); Telegram, SMTP and WhatsApp have none, so their
+   * connectors leave it out and the status reconciler never asks them.
+   */
+  getStatus?(externalId: string): Promise<ProviderStatus | null>;
   /** Frees pooled resources (SMTP pools). */
   close?(): Promise<void>;
 }

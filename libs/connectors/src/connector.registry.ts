@@ -13,6 +13,8 @@ export type ValidatedClass<T extends object = object> = new () => T;
 export interface ConnectorDefinition extends ConnectorFactory<object, object> {
   readonly credentialsClass: ValidatedClass;
   readonly configClass: ValidatedClass;
+  /** Whether the connector implements `getStatus` (read off its class, so the two cannot disagree). */
+  readonly statusLookup: boolean;
 }
 
 /** Ties the validated classes to the factory so `create` receives exactly what they describe. */
@@ -20,22 +22,30 @@ function defineConnector<K extends object, C extends object>(
   type: ConnectorType,
   credentialsClass: ValidatedClass<K>,
   configClass: ValidatedClass<C>,
+  connectorClass: { prototype: Connector },
   create: (credentials: K, config: C, context: ConnectorContext) => Connector,
 ): ConnectorDefinition {
   return {
     type,
     credentialsClass,
     configClass,
+    statusLookup: typeof connectorClass.prototype.getStatus === 'function',
     create: (credentials, config, context) => create(credentials as K, config as C, context),
   };
 }
 
 // One line per connector type.
 const DEFINITIONS: readonly ConnectorDefinition[] = [
-  defineConnector('telegram', TelegramCredentials, TelegramConfig, (k, c, ctx) => new TelegramConnector(k, c, { outbound: ctx.outbound })),
-  defineConnector('whatsapp', WhatsAppCredentials, WhatsAppConfig, (k, c, ctx) => new WhatsAppConnector(k, c, ctx)),
-  defineConnector('twilio', TwilioCredentials, TwilioConfig, (k, c, ctx) => new TwilioConnector(k, c, ctx)),
-  defineConnector('smtp', SmtpCredentials, SmtpConfig, (k, c, ctx) => new SmtpConnector(k, c, ctx)),
+  defineConnector(
+    'telegram',
+    TelegramCredentials,
+    TelegramConfig,
+    TelegramConnector,
+    (k, c, ctx) => new TelegramConnector(k, c, { outbound: ctx.outbound }),
+  ),
+  defineConnector('whatsapp', WhatsAppCredentials, WhatsAppConfig, WhatsAppConnector, (k, c, ctx) => new WhatsAppConnector(k, c, ctx)),
+  defineConnector('twilio', TwilioCredentials, TwilioConfig, TwilioConnector, (k, c, ctx) => new TwilioConnector(k, c, ctx)),
+  defineConnector('smtp', SmtpCredentials, SmtpConfig, SmtpConnector, (k, c, ctx) => new SmtpConnector(k, c, ctx)),
 ];
 
 /**
@@ -67,6 +77,11 @@ export class ConnectorRegistry {
 
   supportedTypes(): ConnectorType[] {
     return [...this.definitions.keys()];
+  }
+
+  /** The types whose provider can be asked about one message (their connectors have `getStatus`). */
+  statusLookupTypes(): ConnectorType[] {
+    return [...this.definitions.values()].filter((d) => d.statusLookup).map((d) => d.type);
   }
 
   private definition(type: ConnectorType): ConnectorDefinition {

@@ -4,7 +4,7 @@ import { twilioRecipientProblem } from './twilio/twilio.recipient';
 import { whatsappRecipientProblem } from './whatsapp/whatsapp.recipient';
 
 /** Telegram chat ids are integers (negative for groups and channels) or a public @channelusername. */
-const TELEGRAM_CHAT = /^(-?\d{1,20}|@[A-Za-z][A-Za-z0-9_]{3,31})$/;
+const TELEGRAM_CHAT = /^(?:-?\d{1,20}|@[A-Za-z]\w{3,31})$/;
 
 type RecipientRule = (to: string) => string | null;
 

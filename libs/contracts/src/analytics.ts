@@ -98,9 +98,9 @@ export function analyticsWindow(query: AnalyticsQuery, now = Date.now()): Analyt
     else errors.push({ field: 'connector', message: `must be a connector id or one of ${CONNECTOR_TYPES.join(', ')}` });
   }
   const to = instant(query.to, 'to', errors) ?? now;
-  const step = BUCKET_MS[interval as AnalyticsInterval] ?? BUCKET_MS.day;
-  const max = ANALYTICS_MAX_BUCKETS[interval as AnalyticsInterval] ?? ANALYTICS_MAX_BUCKETS.day;
-  const from = instant(query.from, 'from', errors) ?? to - DEFAULT_SPAN_BUCKETS[interval as AnalyticsInterval] * step;
+  const step = BUCKET_MS[interval] ?? BUCKET_MS.day;
+  const max = ANALYTICS_MAX_BUCKETS[interval] ?? ANALYTICS_MAX_BUCKETS.day;
+  const from = instant(query.from, 'from', errors) ?? to - DEFAULT_SPAN_BUCKETS[interval] * step;
   if (errors.length === 0) {
     const aligned = Math.floor(from / step) * step;
     if (from >= to) errors.push({ field: 'from', message: 'must be before to' });

@@ -8,6 +8,7 @@ export * from './queues';
 export * from './rpc';
 export * from './rpc-owners';
 export * from './template';
+export * from './trace-carrier';
 export * from './templates.rpc';
 export * from './receipts.rpc';
 export * from './webhooks.rpc';

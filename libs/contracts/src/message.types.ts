@@ -86,6 +86,8 @@ export interface AttemptOutcome {
   /** The provider's own answer, when the attempt reached it (a refusal, an error status, a timeout). */
   provider?: ProviderOutcome;
   retryInMs?: number;
+  /** The trace of the send, so the status change it causes (and its webhooks) stays in the message's trace. */
+  trace?: import('./trace-carrier').TraceCarrier;
 }
 
 /** An approved Meta template with its body parameters, in the order they appear in the content. */

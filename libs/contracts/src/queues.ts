@@ -28,6 +28,8 @@ export interface SendJobData {
   recovered?: boolean;
   /** Set when a provider call succeeded but the dispatcher could not be told yet, so a re-run never sends twice. */
   outcome?: import('./message.types').AttemptOutcome;
+  /** The trace of the request that accepted the message (absent for jobs from the outbox sweep's own trace). */
+  trace?: import('./trace-carrier').TraceCarrier;
 }
 
 /** Redis pub/sub channels (prefixed) that tell every process a cached thing changed. */
@@ -53,6 +55,8 @@ export interface StatusEventData {
   type: WebhookEventType;
   /** When the status changed (ISO-8601). */
   at: string;
+  /** The trace the change happened in, so the webhook deliveries it fans out to join it. */
+  trace?: import('./trace-carrier').TraceCarrier;
 }
 
 /** Sent on request from the dashboard (POST …/webhooks/:wid/test); never subscribed to, never about a message. */
@@ -93,4 +97,6 @@ export interface WebhookDeliveryJobData {
   replay?: number;
   /** The exact bytes every attempt sends (jsonb would not keep them: it reorders keys). */
   body: string;
+  /** The trace of the status change (or the request) that queued the delivery. */
+  trace?: import('./trace-carrier').TraceCarrier;
 }

@@ -7,7 +7,7 @@ import type { FieldError } from './errors';
  */
 
 /** Template names: what `template.name` in a send and the templates routes accept (no flags: OpenAPI shows `.source`). */
-export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][A-Za-z0-9_.-]*$/;
+export const TEMPLATE_NAME_PATTERN = /^[A-Za-z0-9][\w.-]*$/;
 
 /** Variables travel as a string map (≤ 50 keys of ≤ 40 characters), so a template must fit in one. */
 export const MAX_TEMPLATE_VARIABLES = 50;
@@ -21,7 +21,7 @@ export interface WhatsAppTemplateRef {
 
 type Piece = { text: string } | { variable: string };
 
-const VARIABLE_NAME = /^[A-Za-z_][A-Za-z0-9_.]*$/;
+const VARIABLE_NAME = /^[A-Za-z_][\w.]*$/;
 
 /** Splits content into literal text and placeholders, or says what is malformed. */
 function scan(content: string): { pieces: Piece[] } | { problem: string } {

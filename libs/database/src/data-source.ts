@@ -23,6 +23,7 @@ import { MessageIdempotencyKey1764576000000 } from './migrations/1764576000000-M
 import { WebhookDeliveryRetention1764662400000 } from './migrations/1764662400000-WebhookDeliveryRetention';
 import { WebhookRotationAndReplays1764835200000 } from './migrations/1764835200000-WebhookRotationAndReplays';
 import { MessageAnalytics1764921600000 } from './migrations/1764921600000-MessageAnalytics';
+import { MessageStatusCheck1765008000000 } from './migrations/1765008000000-MessageStatusCheck';
 
 export const ENTITIES = [
   UserEntity,
@@ -51,6 +52,7 @@ export const MIGRATIONS = [
   WebhookDeliveryRetention1764662400000,
   WebhookRotationAndReplays1764835200000,
   MessageAnalytics1764921600000,
+  MessageStatusCheck1765008000000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {

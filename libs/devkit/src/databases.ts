@@ -40,7 +40,7 @@ export async function ensureDatabase(adminUrl: string, name: string): Promise<vo
 
 /** Throws a one-line reason unless PostgreSQL at `url` answers a query within 5 s. */
 export async function checkPostgres(url: string): Promise<void> {
-  if (!/^postgres(ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
+  if (!/^postgres(?:ql)?:\/\//.test(url)) throw new Error('DATABASE_URL must be a postgres:// URL');
   try {
     await withDeadline(
       withClient(url, (client) => client.query('SELECT 1')),
@@ -48,6 +48,6 @@ export async function checkPostgres(url: string): Promise<void> {
       'a first query',
     );
   } catch (err) {
-    throw new Error(`PostgreSQL is not reachable at ${redactUrl(url)}: ${oneLine(err)}`);
+    throw new Error(`PostgreSQL is not reachable at ${redactUrl(url)}: ${oneLine(err)}`, { cause: err });
   }
 }

@@ -62,7 +62,7 @@ export class EmbeddedPostgresServer {
   ) {
     this.dir = path.join(dataDir, 'postgres');
     this.log.print = (line, running) => {
-      if (hooks.verbose || (running && /\b(WARNING|ERROR|FATAL|PANIC):/.test(line))) hooks.print(line);
+      if (hooks.verbose || (running && /\b(?:WARNING|ERROR|FATAL|PANIC):/.test(line))) hooks.print(line);
     };
   }
 
@@ -268,7 +268,7 @@ class ServerLog {
   }
 
   lastError(): string | undefined {
-    const line = [...this.lines].reverse().find((l) => /\b(FATAL|PANIC|ERROR):|^initdb: error/.test(l));
-    return line?.replace(/^.*?\b(FATAL|PANIC|ERROR):\s*/, '');
+    const line = [...this.lines].reverse().find((l) => /\b(?:FATAL|PANIC|ERROR):|^initdb: error/.test(l));
+    return line?.replace(/^.*?\b(?:FATAL|PANIC|ERROR):\s*/, '');
   }
 }

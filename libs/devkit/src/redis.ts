@@ -84,7 +84,7 @@ export class RedisServerProcess {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.child = child;
-    for (const stream of [child.stdout!, child.stderr!]) {
+    for (const stream of [child.stdout, child.stderr]) {
       createInterface({ input: stream, crlfDelay: Infinity }).on('line', (line) => {
         this.lines.push(line);
         if (this.lines.length > 50) this.lines.shift();

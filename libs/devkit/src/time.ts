@@ -1,3 +1,5 @@
+import { oneLine } from './text';
+
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
 }
@@ -45,7 +47,7 @@ export async function waitFor<T>(check: () => Promise<T | undefined | null | fal
     } catch (err) {
       last = err;
     }
-    if (Date.now() > deadline) throw new Error(`condition not met within ${formatDuration(timeoutMs)}${last ? `: ${String(last)}` : ''}`);
+    if (Date.now() > deadline) throw new Error(`condition not met within ${formatDuration(timeoutMs)}${last ? `: ${oneLine(last)}` : ''}`);
     await sleep(everyMs);
   }
 }

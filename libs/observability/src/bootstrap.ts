@@ -1,11 +1,17 @@
 import { INestApplicationContext, Logger as NestLogger } from '@nestjs/common';
 import { Logger } from 'nestjs-pino';
 import { ConfigError, loadConfig, ConfigScope } from '@app/config';
+import { startTracing, stopTracing } from './tracing';
 
-/** Reads the config before anything else, so a bad value stops the app with one line and exit 1. */
+/**
+ * Reads the config before anything else, so a bad value stops the app with one line and exit 1; then
+ * installs the tracer, before Nest boots, so the first request or job already runs under it.
+ */
 export function configOrExit(app: ConfigScope): ReturnType<typeof loadConfig> {
   try {
-    return loadConfig(app);
+    const config = loadConfig(app);
+    startTracing(app, config.otlpEndpoint);
+    return config;
   } catch (err) {
     const reason = err instanceof ConfigError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`${app}: configuration error: ${reason}\n`);
@@ -28,10 +34,13 @@ export function applyCommonBootstrap(app: INestApplicationContext): void {
     new NestLogger('Shutdown').log(`${signal} received: finishing in-flight work`);
     const force = setTimeout(() => process.exit(1), shutdownTimeoutMs + 5_000);
     force.unref();
-    app.close().then(
-      () => process.exit(0),
-      () => process.exit(1),
-    );
+    app
+      .close()
+      .then(stopTracing)
+      .then(
+        () => process.exit(0),
+        () => process.exit(1),
+      );
   };
   // A dependency blip (Redis or PostgreSQL dropping a connection) can reject a promise deep inside a
   // library; that must be logged, not take the process down with every in-flight request.
@@ -43,9 +52,9 @@ export function applyCommonBootstrap(app: INestApplicationContext): void {
 }
 
 /**
- * Tells a supervising parent that this app now serves: scripts/start.js opens an IPC channel to each
- * app and prints "MessageJS is running" only once all five said so (the gateway's /readyz cannot tell
- * whether the apps behind it listen yet). A no-op when nobody opened a channel.
+ * Tells a supervising parent that this app now serves: the devkit Supervisor (npm start, the bench, the
+ * e2e harness) opens an IPC channel to each app and counts it ready only once it said so (the gateway's
+ * /readyz cannot tell whether the apps behind it listen yet). A no-op when nobody opened a channel.
  */
 export function announceReady(): void {
   if (!process.send) return;

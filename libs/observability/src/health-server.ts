@@ -1,11 +1,10 @@
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { timingSafeEqual } from 'node:crypto';
 import { INestApplicationContext } from '@nestjs/common';
-import Redis from 'ioredis';
 import { Pool } from 'pg';
-import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { collectDefaultMetrics, Gauge, register, Registry } from 'prom-client';
 import { DataSource } from 'typeorm';
-import { loadConfig, PlatformApp } from '@app/config';
+import { createRedis, loadConfig, PlatformApp } from '@app/config';
 
 const CHECK_TIMEOUT_MS = 2_000;
 
@@ -52,10 +51,10 @@ export async function serveHealth(app: INestApplicationContext, name: PlatformAp
   // The gateway has no DataSource (and Nest's get() aborts the process on a missing provider): it checks with one connection.
   const dataSource = name === 'gateway' ? null : app.get(DataSource);
   const pool = dataSource ? null : new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
-  pool?.on('error', () => undefined);
-  const redis = new Redis(config.redisUrl, { lazyConnect: true, enableOfflineQueue: false, maxRetriesPerRequest: 1 });
-  redis.on('error', () => undefined);
-  const metrics = registry ?? new Registry();
+  pool?.on('error', () => undefined); // an idle probe connection lost: /readyz reports PostgreSQL on its next call
+  const redis = createRedis(config, `${name} readiness probe`, 'probe');
+  // The default registry holds what every app shares (messagejs_background_failures_total).
+  const metrics = registry ?? Registry.merge([new Registry(), register]);
   if (!registry) collectDefaultMetrics({ register: metrics, prefix: `messagejs_${name}_` });
   new Gauge({
     name: `messagejs_${name}_consumers_running`,
@@ -107,7 +106,7 @@ export async function serveHealth(app: INestApplicationContext, name: PlatformAp
     reply(res, 404, { status: 'not found' });
   });
   server.on('close', () => {
-    void pool?.end().catch(() => undefined);
+    void pool?.end().catch(() => undefined); // best effort: the process is exiting
     redis.disconnect();
   });
   await new Promise<void>((resolve, reject) => {

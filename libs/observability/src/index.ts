@@ -4,3 +4,5 @@ export * from './periodic-task';
 export * from './health-server';
 export * from './log-error';
 export * from './background-failures';
+export * from './tracing';
+export * from './trace-requests';

@@ -4,6 +4,7 @@ import { LoggerModule as PinoLoggerModule } from 'nestjs-pino';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { serializeError } from './log-error';
+import { logContext } from './tracing';
 
 /** Paths pino blanks out wherever they appear, so secrets never reach a log line. */
 export const REDACT_PATHS = [
@@ -24,7 +25,7 @@ export const REDACT_PATHS = [
   '*.token',
 ];
 
-const REQUEST_ID = /^[A-Za-z0-9._:-]{1,128}$/;
+const REQUEST_ID = /^[\w.:-]{1,128}$/;
 
 export function requestIdOf(req: IncomingMessage, res: ServerResponse): string {
   const sent = req.headers['x-request-id'];
@@ -45,6 +46,8 @@ export class LoggerModule {
             pinoHttp: {
               name: app,
               level: config.logLevel,
+              // traceId, requestId and messageId of the work in progress, on every line (pino-http's own included).
+              mixin: logContext,
               redact: { paths: REDACT_PATHS, censor: '[redacted]' },
               genReqId: requestIdOf,
               autoLogging: { ignore: (req) => ['/healthz', '/readyz', '/metrics'].includes(req.url ?? '') },

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { ChangeChannel } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 interface Subscription {
   changed: (id: string) => void;
@@ -34,18 +34,16 @@ export class ChangeFeed implements OnApplicationShutdown {
   }
 
   async publish(name: ChangeChannel, id: string): Promise<void> {
-    this.publisher ??= new Redis(this.config.redisUrl, { maxRetriesPerRequest: 2 });
+    this.publisher ??= createRedis(this.config, 'change feed publisher', 'command');
     await this.publisher.publish(this.channel(name), id);
   }
 
   /** `resync` runs after each reconnect, once the subscription is back: the cache must forget everything. */
   async subscribe(name: ChangeChannel, changed: (id: string) => void, resync: () => void): Promise<void> {
     if (!this.subscriber) {
-      this.subscriber = new Redis(this.config.redisUrl, {
-        maxRetriesPerRequest: null,
+      this.subscriber = createRedis(this.config, 'change feed subscriber', 'blocking', {
         connectionName: changeFeedClientName(this.config.redisPrefix),
       });
-      this.subscriber.on('error', (err) => this.logger.warn(`change feed: ${err.message}`));
       this.subscriber.on('message', (channel: string, id: string) => {
         for (const s of this.subscriptions.get(channel) ?? []) s.changed(id);
       });
@@ -75,6 +73,6 @@ export class ChangeFeed implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.publisher?.quit().catch(() => undefined), this.subscriber?.quit().catch(() => undefined)]);
+    await Promise.all([this.publisher && closeRedis(this.publisher), this.subscriber && closeRedis(this.subscriber)]);
   }
 }

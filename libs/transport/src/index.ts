@@ -9,3 +9,4 @@ export * from './microservice.bootstrap';
 export * from './send-queues';
 export * from './outbound-address';
 export * from './webhook-delivery-queue';
+export * from './bounded-cache';

@@ -1,4 +1,10 @@
-import { ClientRedis, RedisOptions, ServerRedis } from '@nestjs/microservices';
+import { ClientRedis, ReadPacket, RedisOptions, ServerRedis, WritePacket } from '@nestjs/microservices';
+import { reconnectDelay } from '@app/config';
+import type { TraceCarrier } from '@app/contracts';
+import { contextFrom, inSpan, SpanKind, traceCarrier } from '@app/observability';
+
+/** A request on the wire: Nest's packet plus the caller's trace context. */
+type TracedPacket = ReadPacket & { trace?: TraceCarrier };
 
 /**
  * Nest's Redis transport uses the pattern itself as the channel, and Redis pub/sub channels are
@@ -31,6 +37,19 @@ export class PrefixedRedisServer extends ServerRedis {
     const prefix = `${this.channelPrefix}:`;
     return super.getHandlerByPattern(channel.startsWith(prefix) ? channel.slice(prefix.length) : channel);
   }
+
+  /** Runs the handler as a child span of the caller's, so one request's trace (and log lines) cross the hop. */
+  override handleMessage(channel: string, buffer: string, pub: unknown, pattern: string): Promise<unknown> {
+    let carrier: TraceCarrier | undefined;
+    try {
+      carrier = (JSON.parse(buffer) as TracedPacket).trace;
+    } catch {
+      carrier = undefined;
+    }
+    const name = channel.slice(this.channelPrefix.length + 1);
+    const handle = () => super.handleMessage(channel, buffer, pub, pattern);
+    return inSpan(`rpc ${name}`, { kind: SpanKind.SERVER, parent: contextFrom(carrier), attributes: { 'rpc.method': name } }, handle);
+  }
 }
 
 export class PrefixedRedisClient extends ClientRedis {
@@ -49,6 +68,12 @@ export class PrefixedRedisClient extends ClientRedis {
     return `${this.channelPrefix}:${pattern}.reply`;
   }
 
+  /** Puts the caller's trace context into the envelope (the server side continues it). */
+  protected override publish(packet: ReadPacket, callback: (packet: WritePacket) => void): () => void {
+    const traced: TracedPacket = { ...packet, trace: traceCarrier() };
+    return super.publish(traced, callback);
+  }
+
   override createRetryStrategy(times: number): number | undefined {
     return (this as unknown as { isManuallyClosed: boolean }).isManuallyClosed ? undefined : reconnectDelay(times);
   }
@@ -58,29 +83,4 @@ export class PrefixedRedisClient extends ClientRedis {
     const self = this as unknown as { pubClient?: { status: string } | null; subClient?: { status: string } | null };
     return self.pubClient?.status === 'ready' && self.subClient?.status === 'ready';
   }
-}
-
-function reconnectDelay(times: number): number {
-  return Math.min(times * 200, 2_000);
-}
-
-/** ioredis options from a redis:// URL, for Nest's transport (which takes host/port, not a URL). */
-export function redisOptionsFromUrl(url: string): {
-  host: string;
-  port: number;
-  password?: string;
-  username?: string;
-  db?: number;
-  tls?: object;
-} {
-  const parsed = new URL(url);
-  const db = parsed.pathname.length > 1 ? Number(parsed.pathname.slice(1)) : undefined;
-  return {
-    host: parsed.hostname,
-    port: Number(parsed.port || 6379),
-    ...(parsed.password ? { password: decodeURIComponent(parsed.password) } : {}),
-    ...(parsed.username ? { username: decodeURIComponent(parsed.username) } : {}),
-    ...(db !== undefined && !Number.isNaN(db) ? { db } : {}),
-    ...(parsed.protocol === 'rediss:' ? { tls: {} } : {}),
-  };
 }

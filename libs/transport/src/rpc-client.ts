@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
 import { firstValueFrom, timeout, TimeoutError } from 'rxjs';
 import { DomainError, ErrorCode, RpcPattern, RpcPayload, RpcReply } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { PrefixedRedisClient, redisOptionsFromUrl } from './prefixed-redis';
+import { APP_CONFIG, AppConfig, redisOptions } from '@app/config';
+import { PrefixedRedisClient } from './prefixed-redis';
 
 /** Typed request/response over the Redis transport; remote domain errors come back as DomainError. */
 @Injectable()
@@ -10,13 +10,9 @@ export class RpcClient implements OnModuleInit, OnApplicationShutdown {
   private readonly client: PrefixedRedisClient;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.client = new PrefixedRedisClient(config.redisPrefix, {
-      ...redisOptionsFromUrl(config.redisUrl),
-      retryStrategy: (times: number) => Math.min(times * 200, 2_000),
-      // Requests wait for a reconnect instead of failing inside Nest, where nothing would catch them;
-      // send() refuses up front (503) while Redis is down.
-      maxRetriesPerRequest: null,
-    });
+    // Requests wait for a reconnect instead of failing inside Nest, where nothing would catch them;
+    // send() refuses up front (503) while Redis is down.
+    this.client = new PrefixedRedisClient(config.redisPrefix, redisOptions(config, 'blocking'));
   }
 
   async onModuleInit(): Promise<void> {

@@ -13,7 +13,7 @@ export class RpcExceptionFilter implements ExceptionFilter {
       this.logger.warn(`PostgreSQL is unavailable: ${(exception as Error).message}`);
       return throwError(() => ({ code: ErrorCode.Unavailable, message: 'PostgreSQL is unavailable' }) satisfies DomainErrorBody);
     }
-    const pattern = host.switchToRpc().getContext()?.getChannel?.() ?? 'unknown';
+    const pattern = host.switchToRpc().getContext<{ getChannel?: () => string } | undefined>()?.getChannel?.() ?? 'unknown';
     this.logger.error({ err: exception, pattern }, 'unhandled error in RPC handler');
     const body: DomainErrorBody = { code: ErrorCode.Internal, message: 'internal error' };
     return throwError(() => body);

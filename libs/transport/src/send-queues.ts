@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
-import { redisOptionsFromUrl } from './prefixed-redis';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors, redisOptions } from '@app/config';
+import { traceCarrier } from '@app/observability';
 
 /** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
 export function bullPrefix(config: AppConfig): string {
@@ -10,7 +10,7 @@ export function bullPrefix(config: AppConfig): string {
 }
 
 export function bullConnection(config: AppConfig) {
-  return { ...redisOptionsFromUrl(config.redisUrl), maxRetriesPerRequest: null, enableOfflineQueue: true };
+  return redisOptions(config, 'blocking');
 }
 
 /**
@@ -30,7 +30,7 @@ export class SendQueues implements OnApplicationShutdown {
         connection: bullConnection(this.config),
         prefix: bullPrefix(this.config),
       });
-      queue.on('error', () => undefined);
+      logRedisErrors(queue, `queue ${queue.name}`);
       this.queues.set(type, queue);
     }
     return queue;
@@ -48,7 +48,11 @@ export class SendQueues implements OnApplicationShutdown {
 
   async addMany(type: ConnectorType, jobs: SendJobData[]): Promise<void> {
     if (jobs.length === 0) return;
-    await this.queue(type).addBulk(jobs.map((data) => ({ name: SEND_JOB, data, opts: this.jobOptions(data) })));
+    // A job without its own trace (a re-drive, the outbox sweep) continues the one that queues it.
+    const trace = traceCarrier();
+    await this.queue(type).addBulk(
+      jobs.map((data) => ({ name: SEND_JOB, data: data.trace || !trace ? data : { ...data, trace }, opts: this.jobOptions(data) })),
+    );
   }
 
   /** Adds jobs of mixed connector types: one addBulk per type's queue. */
@@ -73,6 +77,6 @@ export class SendQueues implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map((q) => q.close().catch(() => undefined)));
+    await Promise.all([...this.queues.values()].map(closeQueue));
   }
 }

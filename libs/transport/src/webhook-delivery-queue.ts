@@ -7,7 +7,8 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WebhookDeliveryJobData,
 } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
+import { traceCarrier } from '@app/observability';
 import { bullConnection, bullPrefix } from './send-queues';
 
 /** The job id: one job per (endpoint, webhook id, replay), so a fan-out or a request that runs twice queues nothing new. */
@@ -25,15 +26,17 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
       connection: bullConnection(config),
       prefix: bullPrefix(config),
     });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${WEBHOOK_DELIVERIES_QUEUE}`);
   }
 
   async addMany(jobs: WebhookDeliveryJobData[]): Promise<void> {
     if (jobs.length === 0) return;
+    // Each delivery continues the trace of what queued it (a status change, a test or replay request).
+    const trace = traceCarrier();
     await this.queue.addBulk(
       jobs.map((data) => ({
         name: WEBHOOK_DELIVERY_JOB,
-        data,
+        data: data.trace || !trace ? data : { ...data, trace },
         opts: {
           jobId: webhookDeliveryJobId(data),
           attempts: WEBHOOK_MAX_ATTEMPTS,
@@ -46,6 +49,6 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 }

@@ -26,7 +26,7 @@ export class MessageJS {
     if (o.projectId) h['X-Project-Id'] = o.projectId;
     this.c = {
       // Tolerate a trailing slash or an origin given with the version prefix already on it.
-      u: (o.baseUrl || 'http://localhost:3000').replace(/\/+$/, '').replace(/\/api\/v1$/, '') + '/api/v1',
+      u: (o.baseUrl || 'http://localhost:3000').replace(/(?<!\/)\/+$/, '').replace(/\/api\/v1$/, '') + '/api/v1',
       h,
       t: o.timeoutMs ?? 10_000,
       r: o.maxRetries ?? 2,
@@ -100,7 +100,7 @@ async function call<T>(c: Config, method: string, path: string, body?: object, k
       err = new MessageJSError(res.status, parseProblem(text), res.headers.get('x-request-id'));
     }
     const wait = attempt < c.r ? retryDelay(err!.status, attempt, res?.headers.get('retry-after')) : -1;
-    if (wait < 0) throw err;
+    if (wait < 0) throw err!;
     await new Promise((done) => setTimeout(done, wait));
   }
 }
@@ -108,9 +108,11 @@ async function call<T>(c: Config, method: string, path: string, body?: object, k
 /** A problem body, or an empty problem when the body is not one (a proxy's HTML page, say). */
 function parseProblem(text: string): Problem {
   try {
-    const p = JSON.parse(text);
+    const p: unknown = JSON.parse(text);
     if (p && typeof p == 'object') return p;
-  } catch {}
+  } catch {
+    // Not JSON: the empty problem below.
+  }
   return {};
 }
 

@@ -2,7 +2,8 @@ import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs
 import { JobsOptions, Queue } from 'bullmq';
 import { DataSource } from 'typeorm';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
+import { childSpan, contextFrom, traceContext } from '@app/observability';
 import { bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
@@ -24,6 +25,19 @@ function jobOptions(e: StatusEventData): JobsOptions {
 }
 
 /**
+ * Every committed status change passes here: it gets a span in the message's trace (the send's, the
+ * receipt's request, or the active one), which the webhook fan-out and deliveries continue.
+ */
+function traced(e: StatusEventData): StatusEventData {
+  const span = childSpan(`message.status ${e.type.slice('message.'.length)}`, e.trace ? contextFrom(e.trace) : traceContext.active(), {
+    'messagejs.message_id': e.messageId,
+    'messagejs.status': e.type,
+  });
+  span.end();
+  return { ...e, trace: span.carrier };
+}
+
+/**
  * Hands status changes to the webhooks app. Called after the change is committed; a lost event
  * costs a webhook, never a message. Projects without an enabled endpoint for the event are skipped
  * without touching the database: which event types each project wants is cached (30 s, dropped at once
@@ -40,7 +54,7 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
     private readonly changes: ChangeFeed,
   ) {
     this.queue = new Queue<StatusEventData>(STATUS_EVENTS_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
-    this.queue.on('error', () => undefined);
+    logRedisErrors(this.queue, `queue ${STATUS_EVENTS_QUEUE}`);
   }
 
   async onModuleInit(): Promise<void> {
@@ -51,12 +65,12 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.queue.close().catch(() => undefined);
+    await closeQueue(this.queue);
   }
 
   async emit(events: StatusEventData[]): Promise<void> {
     const kept: StatusEventData[] = [];
-    for (const e of events) if ((await this.typesWanted(e.projectId)).has(e.type)) kept.push(e);
+    for (const e of events.map(traced)) if ((await this.typesWanted(e.projectId)).has(e.type)) kept.push(e);
     if (kept.length === 0) return;
     await this.queue.addBulk(kept.map((data) => ({ name: STATUS_EVENT_JOB, data, opts: jobOptions(data) })));
   }

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DomainError, ErrorCode } from '@app/contracts';
-import { logBackgroundFailure, recordBackgroundFailure } from '@app/observability';
+import { childSpan, contextFrom, logBackgroundFailure, recordBackgroundFailure } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { IdempotentMatch, MessageRepository, NewMessage } from './message.repository';
 import { sendJobFor } from './send-job';
@@ -80,9 +80,15 @@ export class AcceptBatcher {
   }
 
   private async enqueue(messages: NewMessage[]): Promise<void> {
+    // One dispatch span per message, in that message's trace: the send job continues from it.
+    const spans = messages.map((m) =>
+      childSpan('message.dispatch', contextFrom(m.trace), { 'messagejs.message_id': m.id, 'messagejs.connector.type': m.connectorType }),
+    );
     try {
-      await this.queues.addRouted(messages.map((m) => sendJobFor(m)));
+      await this.queues.addRouted(messages.map((m, i) => sendJobFor({ ...m, trace: spans[i].carrier })));
+      for (const span of spans) span.end();
     } catch (err) {
+      for (const span of spans) span.end(err);
       // Durable already: the outbox sweep hands these to the queue once Redis answers again.
       const ids = messages.map((m) => m.id);
       recordBackgroundFailure(this.logger, 'send-enqueue', err, { messageIds: ids }, ids.length);

@@ -11,6 +11,7 @@ import {
   MessageWithEvents,
   SendJobData,
   statusesThatCanMoveTo,
+  TraceCarrier,
   UUID_PATTERN,
   WhatsAppTemplateSend,
 } from '@app/contracts';
@@ -31,6 +32,8 @@ export interface NewMessage {
   whatsappTemplate: WhatsAppTemplateSend | null;
   idempotency: { key: string; fingerprint: string } | null;
   createdAt: Date;
+  /** The accept's trace, handed on to the send job (not stored). */
+  trace?: TraceCarrier;
 }
 
 /** A message an earlier request with the same Idempotency-Key already made. */

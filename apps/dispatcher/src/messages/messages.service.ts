@@ -10,7 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
-import { logBackgroundFailure } from '@app/observability';
+import { inSpan, logBackgroundFailure, Span, traceCarrier } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -34,11 +34,16 @@ export class MessagesService {
   ) {}
 
   /** Resolves the connector, checks what only the channel can judge, then persists (durably) and routes. */
-  async accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+  accept(cmd: SendMessageCommand): Promise<AcceptedMessage> {
+    const id = randomUUID();
+    return inSpan('message.accept', { messageId: id }, (span) => this.acceptAs(id, cmd, span));
+  }
+
+  private async acceptAs(id: string, cmd: SendMessageCommand, span: Span): Promise<AcceptedMessage> {
     const connector = await this.directory.resolve(cmd.projectId, cmd.connector);
+    span.setAttribute('messagejs.connector.type', connector.type);
     const composed = await this.composer.compose(cmd, connector);
     const createdAt = new Date();
-    const id = randomUUID();
     const result = await this.batcher.submit({
       id,
       projectId: cmd.projectId,
@@ -51,6 +56,7 @@ export class MessagesService {
       metadata: cmd.metadata ?? null,
       idempotency: cmd.idempotency ?? null,
       createdAt,
+      trace: traceCarrier(),
     });
     if (!result.stored) {
       // The gateway lost the first answer (a timeout, a restart): answer as it would have, unless the body differs.
@@ -64,6 +70,7 @@ export class MessagesService {
     void this.events
       .emit([{ projectId: cmd.projectId, messageId: id, type: 'message.queued', at: createdAt.toISOString() }])
       .catch(logBackgroundFailure(this.logger, 'status-event', { messageId: id }));
+    this.logger.debug(`accepted for the ${connector.type} connector ${connector.id}`);
     return { id, status: 'queued', connector, to: cmd.to, createdAt: createdAt.toISOString() };
   }
 
@@ -104,6 +111,7 @@ export class MessagesService {
         messageId: o.messageId,
         type: o.result === 'sent' ? ('message.sent' as const) : ('message.failed' as const),
         at: o.finishedAt,
+        trace: o.trace,
       }));
     await this.events
       .emit(events)

@@ -6,7 +6,7 @@ import type { NewMessage } from './message.repository';
 export type QueuedMessage = Pick<
   NewMessage,
   'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'
-> & { redrives?: number };
+> & { redrives?: number; trace?: NewMessage['trace'] };
 
 /** The SQL columns of a QueuedMessage, named as its fields. */
 export const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives`;
@@ -25,6 +25,7 @@ export function sendJobFor(m: QueuedMessage, recovered = false): { type: Message
       ...(m.whatsappTemplate ? { whatsappTemplate: m.whatsappTemplate } : {}),
       ...(m.redrives ? { redrives: m.redrives } : {}),
       ...(recovered ? { recovered: true } : {}),
+      ...(m.trace ? { trace: m.trace } : {}),
     },
   };
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { PeriodicTask } from '@app/observability';
+import { inSpan, PeriodicTask } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { MessageRepository } from '../messages/message.repository';
 
@@ -39,7 +39,8 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (;;) {
       const stale = await this.repository.findStale(ENQUEUE_GRACE_MS, this.config.outboxStaleAfterMs, BATCH);
       if (stale.length === 0) break;
-      await this.queues.addRouted(stale);
+      // The original accept's trace is not stored: re-queued jobs continue this span's trace instead.
+      await inSpan('outbox.requeue', { attributes: { 'messagejs.messages': stale.length } }, () => this.queues.addRouted(stale));
       await this.repository.touch(stale.map((s) => s.job.messageId));
       total += stale.length;
       if (stale.length < BATCH) break;

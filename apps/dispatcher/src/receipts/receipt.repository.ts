@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, EntityManager } from 'typeorm';
-import { statusesThatCanMoveTo } from '@app/contracts';
+import { ConnectorType, statusesThatCanMoveTo } from '@app/contracts';
 import { firstTime, statusRollup } from '../analytics/status-rollup';
 import { Receipt, receiptEvent, ReceiptStatus } from './receipt';
 
@@ -21,6 +21,18 @@ export interface ReceiptApplied {
   moves: ReceiptMove[];
 }
 
+/** A message in `sent` whose provider the reconciler is to ask about it. */
+export interface UnconfirmedMessage {
+  messageId: string;
+  projectId: string;
+  connectorId: string;
+  connectorType: ConnectorType;
+  externalId: string;
+}
+
+/** Past this, a message left in `sent` is not asked about again: the provider has said all it will. */
+const RECONCILE_FOR = '7 days';
+
 type Query = Pick<EntityManager, 'query'>;
 
 /**
@@ -33,6 +45,36 @@ export class ReceiptRepository {
 
   apply(connectorId: string, receipt: Receipt): Promise<ReceiptApplied> {
     return applyReceipt(this.dataSource, connectorId, receipt);
+  }
+
+  /**
+   * Claims up to `limit` messages of these connector types that are `sent` for longer than `afterMs`
+   * and due for a status check: never checked, or checked longer ago than both `afterMs` and the time
+   * between sending and that check (so each waits twice as long as the last). Marking them checked in
+   * the same statement, skipping rows another dispatcher holds, means each is asked about once a round.
+   */
+  async claimUnconfirmed(types: ConnectorType[], afterMs: number, limit: number): Promise<UnconfirmedMessage[]> {
+    type Row = { id: string; project_id: string; connector_id: string; connector_type: ConnectorType; external_id: string };
+    // An UPDATE … RETURNING answers [rows, affected count].
+    const [rows] = await this.dataSource.query<[Row[], number]>(
+      `UPDATE messages m SET status_checked_at = now()
+         FROM (SELECT id FROM messages
+               WHERE status = 'sent' AND connector_type = ANY($1::text[]) AND external_id IS NOT NULL
+                 AND sent_at < now() - $2 * interval '1 millisecond' AND sent_at > now() - interval '${RECONCILE_FOR}'
+                 AND (status_checked_at IS NULL
+                      OR status_checked_at < now() - GREATEST($2 * interval '1 millisecond', status_checked_at - sent_at))
+               ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
+         WHERE m.id = due.id
+         RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.external_id`,
+      [types, afterMs, limit],
+    );
+    return rows.map((r) => ({
+      messageId: r.id,
+      projectId: r.project_id,
+      connectorId: r.connector_id,
+      connectorType: r.connector_type,
+      externalId: r.external_id,
+    }));
   }
 
   async keepPending(connectorId: string, receipt: Receipt): Promise<void> {
@@ -49,14 +91,14 @@ export class ReceiptRepository {
    */
   applyPending(connectorId: string, externalId: string): Promise<ReceiptMove[]> {
     return this.dataSource.transaction(async (tx) => {
-      const rows: Array<{ status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null }> = (
-        await tx.query(
-          `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
+      type PendingRow = { status: ReceiptStatus; at: Date; error_code: string | null; error_message: string | null };
+      // A DELETE … RETURNING answers [rows, affected count].
+      const [rows] = await tx.query<[PendingRow[], number]>(
+        `DELETE FROM pending_receipts p WHERE p.connector_id = $1 AND p.external_id = $2
              AND EXISTS (SELECT 1 FROM messages m WHERE m.connector_id = $1 AND m.external_id = $2)
            RETURNING status, at, error_code, error_message, created_at`,
-          [connectorId, externalId],
-        )
-      )[0];
+        [connectorId, externalId],
+      );
       rows.sort((a, b) => a.at.getTime() - b.at.getTime());
       const moves: ReceiptMove[] = [];
       for (const row of rows) {

@@ -84,6 +84,13 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
     return applied;
   }
 
+  /** A status the provider answered when asked (the reconciler): applied as a receipt; returns how many moves it made. */
+  async applyChecked(connectorId: string, receipt: Receipt): Promise<number> {
+    const { moves } = await this.repository.apply(connectorId, receipt);
+    await this.emit(moves);
+    return moves.length;
+  }
+
   onApplicationBootstrap(): void {
     this.sweeper.start();
   }

@@ -29,7 +29,7 @@ export class AnalyticsQueryDto {
     description: `Bucket size of the series (UTC). At most ${ANALYTICS_MAX_BUCKETS.hour} hourly or ${ANALYTICS_MAX_BUCKETS.day} daily buckets per call`,
   })
   @IsOptional()
-  @IsIn(ANALYTICS_INTERVALS as unknown as string[], { message: `interval must be one of ${ANALYTICS_INTERVALS.join(', ')}` })
+  @IsIn(ANALYTICS_INTERVALS, { message: `interval must be one of ${ANALYTICS_INTERVALS.join(', ')}` })
   interval?: AnalyticsInterval;
 
   @ApiPropertyOptional({ description: 'Only this connector: its id, or a connector type' })

@@ -49,6 +49,13 @@ export class ApiKeyVerifier implements OnModuleInit {
     await this.changes.subscribe(ChangeChannel.ProjectChanged, (projectId) => this.forget((key) => key.projectId === projectId), forgetAll);
   }
 
+  /** The cached verification of a valid key, if there is one: no I/O at all. */
+  recentlyVerified(key: string): VerifiedApiKey | undefined {
+    const verified = this.cache.get(sha256Hex(key))?.key;
+    if (verified) this.usage.record(verified.keyId);
+    return verified ?? undefined;
+  }
+
   async verify(key: string): Promise<VerifiedApiKey | null> {
     const hash = sha256Hex(key);
     const hit = this.cache.get(hash);

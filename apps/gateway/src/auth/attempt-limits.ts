@@ -55,11 +55,23 @@ export class AttemptLimits {
     }
   }
 
-  /** A request whose API key does not exist (or is revoked): 401, or 429 past the limit. */
-  async unknownKey(ip: string | undefined, res: Response | undefined): Promise<void> {
+  /**
+   * Verifies an API key the gateway has not seen lately, within the client address's budget of keys that
+   * turn out not to exist (or to be revoked). The slot is taken first, so a parallel flood from one
+   * address reaches verification at most `limit` times a minute; a key that verifies gives it back.
+   */
+  async keyAttempt<T>(ip: string | undefined, res: Response | undefined, verify: () => Promise<T | null>): Promise<T | null> {
     const limit = this.config.authLimits.unknownKeysPerIpPerMinute;
-    const state = await this.count(`unknownkey:ip:${ip ?? 'unknown'}`, limit, MINUTE_MS);
-    if (state && !state.allowed) refuse(res, state, `more than ${limit} requests with unknown API keys per minute from this address`);
+    const bucket = `unknownkey:ip:${ip ?? 'unknown'}`;
+    const claimed = await this.count(bucket, limit, MINUTE_MS);
+    if (claimed && !claimed.allowed) refuse(res, claimed, `more than ${limit} requests with unknown API keys per minute from this address`);
+    let verified: T | null = null;
+    try {
+      verified = await verify();
+      return verified;
+    } finally {
+      if (claimed && verified) await this.limiter.release(bucket, claimed.member).catch((err: unknown) => this.warnSometimes(err));
+    }
   }
 
   private async count(bucket: string, limit: number, windowMs: number): Promise<(RateLimitState & { member: string }) | null> {

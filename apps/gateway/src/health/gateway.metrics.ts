@@ -1,8 +1,8 @@
 import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics, register } from 'prom-client';
 import { CONNECTOR_TYPES } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 import { SendQueues } from '@app/transport';
 
 /** Prometheus metrics; sent/failed come from the workers' shared counters in Redis. */
@@ -16,8 +16,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
 
   constructor(@Inject(APP_CONFIG) config: AppConfig, queues: SendQueues) {
     collectDefaultMetrics({ register: this.registry, prefix: 'messagejs_gateway_' });
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    this.redis.on('error', () => undefined);
+    this.redis = createRedis(config, 'gateway metrics', 'command');
     const key = `${config.redisPrefix}:metrics`;
     const redis = this.redis;
 
@@ -44,7 +43,7 @@ export class GatewayMetrics implements OnApplicationShutdown {
         registers: [this.registry],
         async collect() {
           // Redis away: the scrape shows zeros for these two rather than failing the whole page.
-          const counts = await redis.hgetall(`${key}:${field}`).catch(() => ({}) as Record<string, string>);
+          const counts = await redis.hgetall(`${key}:${field}`).catch((): Record<string, string> => ({}));
           for (const type of CONNECTOR_TYPES) this.set({ connector: type }, Number(counts[type] ?? 0));
         },
       });
@@ -63,6 +62,6 @@ export class GatewayMetrics implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

@@ -1,10 +1,10 @@
 import { Controller, Get, Header, Inject, OnApplicationShutdown, Req, Res } from '@nestjs/common';
 import { ApiExcludeEndpoint, ApiOperation, ApiTags } from '@nestjs/swagger';
 import type { Request, Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { Pool } from 'pg';
 import { DomainError, ErrorCode } from '@app/contracts';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 import { safeEqual } from '@app/crypto';
 import { bearerToken } from '../auth/auth-context';
 import { GatewayMetrics } from './gateway.metrics';
@@ -26,9 +26,8 @@ export class HealthController implements OnApplicationShutdown {
     private readonly metrics: GatewayMetrics,
   ) {
     this.pool = new Pool({ connectionString: config.databaseUrl, max: 1, connectionTimeoutMillis: CHECK_TIMEOUT_MS });
-    this.pool.on('error', () => undefined);
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true, enableOfflineQueue: false });
-    this.redis.on('error', () => undefined);
+    this.pool.on('error', () => undefined); // an idle probe connection lost: /readyz reports PostgreSQL on its next call
+    this.redis = createRedis(config, 'readiness probe', 'probe');
   }
 
   @Get('healthz')
@@ -68,6 +67,7 @@ export class HealthController implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await Promise.all([this.pool.end().catch(() => undefined), this.redis.quit().catch(() => undefined)]);
+    // Best effort: the process is exiting, and an unreachable server leaves nothing to close.
+    await Promise.all([this.pool.end().catch(() => undefined), closeRedis(this.redis)]);
   }
 }

@@ -24,9 +24,9 @@ function frontMatter(file: string): Record<string, string> {
   return Object.fromEntries(
     match[1]
       .split('\n')
-      .map((line) => /^([a-z_]+):\s*(.*)$/.exec(line))
+      .map((line) => /^([a-z_]+):(.*)$/.exec(line))
       .filter((m): m is RegExpExecArray => m !== null)
-      .map((m) => [m[1], m[2].replace(/^['"]|['"]$/g, '')]),
+      .map((m) => [m[1], m[2].trimStart().replace(/^['"]|['"]$/g, '')]),
   );
 }
 

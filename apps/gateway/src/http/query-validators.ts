@@ -9,7 +9,7 @@ function isRealTimestamp(value: string): boolean {
   const m = TIMESTAMP_PATTERN.exec(value);
   if (!m) return false;
   const [year, month, day, hour = 0, minute = 0, second = 0] = m.slice(1).map((part) => (part === undefined ? undefined : Number(part)));
-  if (year! < 1 || month! < 1 || month! > 12 || hour! > 23 || minute! > 59 || second! > 59) return false;
+  if (year! < 1 || month! < 1 || month! > 12 || hour > 23 || minute > 59 || second > 59) return false;
   const daysInMonth = [31, isLeap(year!) ? 29 : 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31][month! - 1];
   return day! >= 1 && day! <= daysInMonth;
 }

@@ -13,7 +13,7 @@ export const MAX_IDEMPOTENCY_KEY_LENGTH = 255;
 export function parseIdempotencyKey(header: string | string[] | undefined): string | undefined {
   if (header === undefined) return undefined;
   const raw = Array.isArray(header) ? header.join(', ') : header;
-  const key = /^"(.*)"$/.test(raw) ? raw.slice(1, -1) : raw;
+  const key = /^".*"$/.test(raw) ? raw.slice(1, -1) : raw;
   if (key.length === 0 || key.length > MAX_IDEMPOTENCY_KEY_LENGTH) {
     throw DomainError.validation(IDEMPOTENCY_KEY_HEADER, `must be 1 to ${MAX_IDEMPOTENCY_KEY_LENGTH} characters`);
   }

@@ -30,11 +30,11 @@ function request(body: unknown, key?: string): Request {
   return { method: 'POST', path: '/api/v1/messages', originalUrl: '/api/v1/messages', headers, body } as unknown as Request;
 }
 
-function response(): Response & { headers: Record<string, string>; contentType?: string } {
+function response(): Response & { headers: Record<string, string>; sentType?: string } {
   const res = {
     statusCode: 202,
     headers: {} as Record<string, string>,
-    contentType: undefined as string | undefined,
+    sentType: undefined as string | undefined,
     status(code: number) {
       res.statusCode = code;
       return res;
@@ -44,11 +44,11 @@ function response(): Response & { headers: Record<string, string>; contentType?:
       return res;
     },
     type(value: string) {
-      res.contentType = value;
+      res.sentType = value;
       return res;
     },
   };
-  return res as unknown as Response & { headers: Record<string, string>; contentType?: string };
+  return res as unknown as Response & { headers: Record<string, string>; sentType?: string };
 }
 
 async function failure(promise: Promise<unknown>): Promise<DomainError> {
@@ -123,7 +123,7 @@ describe('IdempotencyService', () => {
     expect(retry.replayed).toBe(true);
     expect(retry.body).toMatchObject({ status: 422, detail: 'connector names no connector of this project', instance: '/api/v1/messages' });
     expect(res.statusCode).toBe(422);
-    expect(res.contentType).toBe('application/problem+json');
+    expect(res.sentType).toBe('application/problem+json');
     expect(work).toHaveBeenCalledTimes(1);
   });
 

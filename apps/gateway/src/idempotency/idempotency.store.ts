@@ -1,6 +1,6 @@
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 export type IdempotencyRecord =
   { state: 'in-flight'; fingerprint: string } | { state: 'done'; fingerprint: string; status: number; body: unknown };
@@ -29,8 +29,7 @@ export class IdempotencyStore implements OnModuleInit, OnApplicationShutdown {
   private readonly doneTtlMs: number;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    redis.on('error', () => undefined);
+    const redis = createRedis(config, 'idempotency store', 'command');
     redis.defineCommand('idempotencyClaim', { numberOfKeys: 1, lua: CLAIM });
     this.redis = redis as ClaimRedis;
     this.prefix = `${config.redisPrefix}:idem:`;
@@ -38,6 +37,7 @@ export class IdempotencyStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // Redis may be away at start: the client keeps reconnecting, and a request meanwhile answers 503.
     await this.redis.connect().catch(() => undefined);
   }
 
@@ -60,6 +60,6 @@ export class IdempotencyStore implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

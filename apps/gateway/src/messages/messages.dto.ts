@@ -155,7 +155,7 @@ export class SendMessageDto {
 export class ListMessagesQueryDto {
   @ApiPropertyOptional({ enum: MESSAGE_STATUSES })
   @IsOptional()
-  @IsIn(MESSAGE_STATUSES as unknown as string[], { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })
+  @IsIn(MESSAGE_STATUSES, { message: `status must be one of ${MESSAGE_STATUSES.join(', ')}` })
   status?: MessageStatus;
   @ApiPropertyOptional({ description: 'A connector id or type' }) @IsOptional() @IsConnectorRef() connector?: string;
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
@@ -172,7 +172,7 @@ export class ListMessagesQueryDto {
   @IsOptional()
   @IsString()
   @MaxLength(200)
-  @Matches(/^[A-Za-z0-9_-]+$/, { message: 'cursor is not a cursor this API returned' })
+  @Matches(/^[\w-]+$/, { message: 'cursor is not a cursor this API returned' })
   cursor?: string;
   @ApiPropertyOptional({ format: 'uuid', description: 'Only with a dashboard JWT' }) @IsOptional() @IsUUID() projectId?: string;
 }

@@ -139,7 +139,7 @@ export class ApiKeyListDto {
 }
 
 export class CreateConnectorDto {
-  @ApiProperty({ enum: CONNECTOR_TYPES }) @IsIn(CONNECTOR_TYPES as unknown as string[]) type: ConnectorType;
+  @ApiProperty({ enum: CONNECTOR_TYPES }) @IsIn(CONNECTOR_TYPES) type: ConnectorType;
   @ApiProperty({ minLength: 1, maxLength: 100, example: 'Support bot' }) @IsString() @Length(1, 100) name: string;
 
   @ApiProperty({

@@ -1,7 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 import { RATE_LIMIT_WINDOW_MS, RateLimitState } from './rate-limit.policy';
 
 /**
@@ -73,8 +73,7 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   private sequence = 0;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    redis.on('error', () => undefined);
+    const redis = createRedis(config, 'rate limiter', 'command');
     redis.defineCommand('rateLimitHit', { numberOfKeys: 1, lua: HIT });
     redis.defineCommand('takeDaily', { numberOfKeys: 1, lua: TAKE_DAILY });
     redis.defineCommand('giveBackDaily', { numberOfKeys: 1, lua: GIVE_BACK_DAILY });
@@ -83,6 +82,7 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onModuleInit(): Promise<void> {
+    // Redis may be away at start: the client keeps reconnecting, and a request meanwhile answers 503.
     await this.redis.connect().catch(() => undefined);
   }
 
@@ -130,6 +130,6 @@ export class RateLimiter implements OnModuleInit, OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

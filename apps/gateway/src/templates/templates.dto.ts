@@ -58,7 +58,7 @@ export class CreateTemplateDto {
 
   @ApiPropertyOptional({ enum: CONNECTOR_TYPES, description: 'The only connector type the template is for; any when absent' })
   @IsOptional()
-  @IsIn(CONNECTOR_TYPES as unknown as string[])
+  @IsIn(CONNECTOR_TYPES)
   channel?: ConnectorType;
 
   @ApiPropertyOptional({
@@ -89,7 +89,7 @@ export class UpdateTemplateDto {
   @ApiPropertyOptional({ enum: CONNECTOR_TYPES, nullable: true, description: 'null makes the template usable on any connector type' })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
-  @IsIn(CONNECTOR_TYPES as unknown as string[])
+  @IsIn(CONNECTOR_TYPES)
   channel?: ConnectorType | null;
 
   @ApiPropertyOptional({ type: WhatsAppTemplateDto, nullable: true, description: 'null removes the WhatsApp template' })

@@ -39,7 +39,7 @@ export class CreateWebhookDto {
   @ArrayNotEmpty()
   @ArrayUnique()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
-  @IsIn(WEBHOOK_EVENT_TYPES as unknown as string[], { each: true, message: `events must be among ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `events must be among ${WEBHOOK_EVENT_TYPES.join(', ')}` })
   events: WebhookEventType[];
 }
 
@@ -56,7 +56,7 @@ export class UpdateWebhookDto {
   @ArrayNotEmpty()
   @ArrayUnique()
   @ArrayMaxSize(WEBHOOK_EVENT_TYPES.length)
-  @IsIn(WEBHOOK_EVENT_TYPES as unknown as string[], { each: true, message: `events must be among ${WEBHOOK_EVENT_TYPES.join(', ')}` })
+  @IsIn(WEBHOOK_EVENT_TYPES, { each: true, message: `events must be among ${WEBHOOK_EVENT_TYPES.join(', ')}` })
   events?: WebhookEventType[];
 
   @ApiPropertyOptional({

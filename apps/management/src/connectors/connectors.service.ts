@@ -99,7 +99,7 @@ export class ConnectorsService {
   ): Promise<ConnectorView> {
     const row = await this.requireConnector(userId, projectId, connectorId);
     const config = patch.config ?? row.config;
-    const credentials = patch.credentials ?? JSON.parse(this.box.open(row.credentialsSealed));
+    const credentials = patch.credentials ?? (JSON.parse(this.box.open(row.credentialsSealed)) as Record<string, unknown>);
     this.check(row.type, credentials, config);
     await this.checkOutbound(row.type, credentials, config);
     if (patch.name !== undefined) row.name = patch.name;

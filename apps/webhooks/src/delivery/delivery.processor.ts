@@ -3,7 +3,7 @@ import type { Job } from 'bullmq';
 import { ChangeChannel, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { SecretBox } from '@app/crypto';
-import { logBackgroundFailure } from '@app/observability';
+import { contextFrom, inSpan, logBackgroundFailure, SpanKind } from '@app/observability';
 import { ChangeFeed } from '@app/transport';
 import { AttemptRecord, WebhookRepository } from '../webhook.repository';
 import { judgeAttempt, MAX_ATTEMPTS } from './delivery-policy';
@@ -36,9 +36,17 @@ export class DeliveryProcessor {
     private readonly changes: ChangeFeed,
   ) {}
 
-  async process(job: Job<WebhookDeliveryJobData>): Promise<void> {
-    const { body, ...ref } = job.data;
+  /** One attempt, as a span in the trace of the status change (or request) that queued it. */
+  process(job: Job<WebhookDeliveryJobData>): Promise<void> {
+    const { trace, messageId, type, endpointId } = job.data;
     const attempt = Math.min(job.attemptsMade + 1, MAX_ATTEMPTS);
+    const attributes = { 'messagejs.webhook.endpoint_id': endpointId, 'messagejs.webhook.event': type, 'messagejs.attempt': attempt };
+    const span = { kind: SpanKind.CLIENT, parent: contextFrom(trace), attributes, ...(messageId ? { messageId } : {}) };
+    return inSpan('webhook.deliver', span, () => this.attempt(job, attempt));
+  }
+
+  private async attempt(job: Job<WebhookDeliveryJobData>, attempt: number): Promise<void> {
+    const { body, trace: _trace, ...ref } = job.data;
     const endpoint = await this.repository.endpoint(ref.projectId, ref.endpointId);
     if (!endpoint) return; // deleted, and its delivery log with it
     const at = new Date();
@@ -62,6 +70,7 @@ export class DeliveryProcessor {
       body,
     );
     const verdict = judgeAttempt(result.status, attempt, this.config.webhookRetryScale);
+    this.logger.debug(`webhook ${ref.type} to endpoint ${ref.endpointId}, attempt ${attempt}: ${result.status ?? result.error}`);
     const answer = { responseStatus: result.status, durationMs: result.durationMs, error: result.error };
 
     switch (verdict.status) {

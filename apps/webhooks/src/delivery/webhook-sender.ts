@@ -3,6 +3,7 @@ import https from 'node:https';
 import { isIP } from 'node:net';
 import { Inject, Injectable } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
+import { withTraceHeaders } from '@app/observability';
 import { outboundLookup, OutboundAddressRefused, resolveOutbound } from '@app/transport';
 
 /** API.md: no answer within 15 s is a failed attempt. */
@@ -68,7 +69,11 @@ export class WebhookSender {
       const client = target.protocol === 'https:' ? https : http;
       const req = client.request(target, {
         method: 'POST',
-        headers: { ...headers, 'content-length': String(Buffer.byteLength(body)), 'user-agent': 'MessageJS-Webhooks/1.0' },
+        headers: withTraceHeaders({
+          ...headers,
+          'content-length': String(Buffer.byteLength(body)),
+          'user-agent': 'MessageJS-Webhooks/1.0',
+        }),
         lookup: outboundLookup(this.allowPrivate),
         agent: false,
       });

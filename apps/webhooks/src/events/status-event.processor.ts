@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { Injectable } from '@nestjs/common';
 import type { Job } from 'bullmq';
 import type { StatusEventData } from '@app/contracts';
+import { contextFrom, inSpan, SpanKind } from '@app/observability';
 import { WebhookDeliveryQueue } from '@app/transport';
 import { WebhookRepository } from '../webhook.repository';
 
@@ -22,8 +23,12 @@ export class StatusEventProcessor {
     private readonly deliveries: WebhookDeliveryQueue,
   ) {}
 
-  async process(job: Job<StatusEventData>): Promise<void> {
-    const e = job.data;
+  process(job: Job<StatusEventData>): Promise<void> {
+    const span = { kind: SpanKind.CONSUMER, parent: contextFrom(job.data.trace), messageId: job.data.messageId };
+    return inSpan(`webhook.fanout ${job.data.type}`, span, () => this.fanOut(job.data));
+  }
+
+  private async fanOut(e: StatusEventData): Promise<void> {
     const endpoints = await this.repository.subscribedEndpoints(e.projectId, e.type);
     if (endpoints.length === 0) return;
     const message = await this.repository.message(e.projectId, e.messageId);

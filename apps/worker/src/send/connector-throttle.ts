@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 
 /**
  * Sends are spaced this much wider than 1/maxPerSecond, so the jitter between taking a slot and the
@@ -83,8 +83,7 @@ export class ConnectorThrottle implements OnApplicationShutdown {
   private readonly prefix: string;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    const redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 2 });
-    redis.on('error', () => undefined);
+    const redis = createRedis(config, 'connector throttle', 'command');
     redis.defineCommand('throttleAcquire', { numberOfKeys: 1, lua: ACQUIRE });
     redis.defineCommand('throttlePause', { numberOfKeys: 1, lua: PAUSE });
     redis.defineCommand('slotTake', { numberOfKeys: 1, lua: TAKE_SLOT });
@@ -126,6 +125,6 @@ export class ConnectorThrottle implements OnApplicationShutdown {
   }
 
   async onApplicationShutdown(): Promise<void> {
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
-import Redis from 'ioredis';
-import { APP_CONFIG, AppConfig } from '@app/config';
+import type Redis from 'ioredis';
+import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
 import { recordBackgroundFailure } from '@app/observability';
 
 const FLUSH_EVERY_MS = 1_000;
@@ -18,8 +18,7 @@ export class SendMetrics implements OnApplicationShutdown {
   private readonly timer: NodeJS.Timeout;
 
   constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.redis = new Redis(config.redisUrl, { maxRetriesPerRequest: 1, lazyConnect: true });
-    this.redis.on('error', () => undefined);
+    this.redis = createRedis(config, 'send counters', 'command');
     this.key = `${config.redisPrefix}:metrics`;
     this.timer = setInterval(() => void this.flush(), FLUSH_EVERY_MS);
   }
@@ -56,6 +55,6 @@ export class SendMetrics implements OnApplicationShutdown {
   async onApplicationShutdown(): Promise<void> {
     clearInterval(this.timer);
     await this.flush();
-    await this.redis.quit().catch(() => undefined);
+    await closeRedis(this.redis);
   }
 }

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AttemptOutcome, DomainError, ErrorCode, ProviderOutcome, SendJobData } from '@app/contracts';
 import { ConnectorLoader, maxConcurrentOf, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
-import { logBackgroundFailure } from '@app/observability';
+import { contextFrom, inSpan, logBackgroundFailure, SpanKind, traceCarrier } from '@app/observability';
 import { ConnectorThrottle } from './connector-throttle';
 import { OutcomeReporter } from './outcome-reporter';
 import { backoffDelayMs, RetryLater } from './retry-policy';
@@ -53,7 +53,13 @@ export class SendProcessor {
     private readonly throttle: ConnectorThrottle,
   ) {}
 
-  async process(job: Job<SendJobData>, token?: string): Promise<void> {
+  /** One job run, as a span in the message's trace; its log lines carry the message id. */
+  process(job: Job<SendJobData>, token?: string): Promise<void> {
+    const parent = contextFrom(job.data.trace);
+    return inSpan('message.send', { kind: SpanKind.CONSUMER, parent, messageId: job.data.messageId }, () => this.run(job, token));
+  }
+
+  private async run(job: Job<SendJobData>, token?: string): Promise<void> {
     const data = job.data;
     if (data.outcome) return this.reporter.report(data.outcome);
     // A first attempt of a job the dispatcher just queued cannot have run before; anything else might have.
@@ -63,7 +69,14 @@ export class SendProcessor {
     const attempt = job.attemptsMade + (job.stalledCounter ?? 0) + 1;
     let outcome: AttemptOutcome;
     let connectorType = 'unknown';
-    let base = { projectId: data.projectId, messageId: data.messageId, attempt, startedAt: new Date().toISOString() };
+    const trace = traceCarrier();
+    let base = {
+      projectId: data.projectId,
+      messageId: data.messageId,
+      attempt,
+      startedAt: new Date().toISOString(),
+      ...(trace ? { trace } : {}),
+    };
     try {
       const { connector, entity } = await this.loader.load(data.projectId, data.connectorId);
       connectorType = entity.type;
@@ -72,13 +85,19 @@ export class SendProcessor {
       try {
         await this.awaitThrottle(job, token, entity.id, maxPerSecondOf(entity.type, entity.config));
         base = { ...base, startedAt: new Date().toISOString() };
-        result = await connector.sendMessage({
-          messageId: data.messageId,
-          to: data.to,
-          text: data.text,
-          subject: data.subject,
-          whatsappTemplate: data.whatsappTemplate,
-        });
+        const providerSpan = {
+          kind: SpanKind.CLIENT,
+          attributes: { 'messagejs.connector.type': connectorType, 'messagejs.attempt': attempt },
+        };
+        result = await inSpan(`provider ${connectorType}`, providerSpan, () =>
+          connector.sendMessage({
+            messageId: data.messageId,
+            to: data.to,
+            text: data.text,
+            subject: data.subject,
+            whatsappTemplate: data.whatsappTemplate,
+          }),
+        );
       } finally {
         await slot
           .release()
@@ -86,6 +105,7 @@ export class SendProcessor {
       }
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
       this.metrics.sent(connectorType);
+      this.logger.debug(`attempt ${attempt}: ${connectorType} accepted the message as ${result.externalId}`);
     } catch (err) {
       if (err instanceof DelayedError) throw err;
       const failure = classify(err);

@@ -158,8 +158,8 @@ describe('SmtpConnector against a real SMTP server', () => {
     expect(fake.connections).toBe(before);
   });
 
-  it('has no status to ask for', async () => {
-    await expect(connector().getStatus()).resolves.toBeNull();
+  it('has no status to ask for', () => {
+    expect('getStatus' in connector()).toBe(false);
   });
 
   it('closes its pooled connections on close() and refuses to send afterwards', async () => {

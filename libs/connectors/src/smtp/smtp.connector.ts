@@ -1,15 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
-import {
-  Connector,
-  ConnectorContext,
-  OutboundMessage,
-  ProviderError,
-  ProviderStatus,
-  SendResult,
-  VerifyResult,
-} from '../connector.interface';
+import { Connector, ConnectorContext, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { parseSmtpSender, SmtpConfig, SmtpCredentials, SmtpSender } from './smtp.credentials';
 import { PUBLIC_ONLY } from '@app/transport';
 import { classifySmtpError } from './smtp.errors';
@@ -92,11 +84,6 @@ export class SmtpConnector implements Connector {
       throw this.#withoutSecrets(classifySmtpError(error));
     }
     return { externalId: messageId };
-  }
-
-  /** SMTP has no way to ask about a message after the server accepted it. */
-  async getStatus(): Promise<ProviderStatus | null> {
-    return null;
   }
 
   /** Closes idle pooled connections now and busy ones once their message is done. */

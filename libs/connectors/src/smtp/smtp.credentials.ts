@@ -12,6 +12,7 @@ export interface SmtpSender {
 export const SMTP_FROM_MAX_LENGTH = 998;
 
 const QUOTED = /^"((?:[^"\\]|\\.)*)"$/s;
+// eslint-disable-next-line no-control-regex -- finding control characters (header injection) is this pattern's job
 const CONTROL = /[\u0000-\u001f\u007f]/;
 
 /**

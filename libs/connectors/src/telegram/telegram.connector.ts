@@ -1,5 +1,5 @@
 import type { OutboundPolicy } from '@app/transport';
-import { Connector, OutboundMessage, ProviderError, ProviderStatus, SendResult, VerifyResult } from '../connector.interface';
+import { Connector, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { ProviderHttp } from '../provider-http';
 import { TELEGRAM_DEFAULT_BASE_URL, TelegramConfig, TelegramCredentials } from './telegram.credentials';
 import { classifyTelegramFailure } from './telegram.errors';
@@ -24,7 +24,7 @@ export class TelegramConnector implements Connector {
 
   constructor(credentials: TelegramCredentials, config: TelegramConfig = {}, options: TelegramConnectorOptions = {}) {
     this.#token = credentials.botToken;
-    this.#baseUrl = (config.baseUrl ?? TELEGRAM_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.#baseUrl = (config.baseUrl ?? TELEGRAM_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#http = new ProviderHttp(options.outbound);
   }
@@ -42,11 +42,6 @@ export class TelegramConnector implements Connector {
       throw invalidResponse('sendMessage');
     }
     return { externalId: `${String(sent.chat.id)}:${String(sent.message_id)}` };
-  }
-
-  /** The Bot API cannot be asked about a sent message. */
-  async getStatus(): Promise<ProviderStatus | null> {
-    return null;
   }
 
   async close(): Promise<void> {

@@ -13,7 +13,7 @@ export class TelegramCredentials {
   })
   @IsString()
   @MaxLength(200)
-  @Matches(/^\d+:[A-Za-z0-9_-]{20,}$/, { message: 'botToken must look like 123456:ABC-DEF…' })
+  @Matches(/^\d+:[\w-]{20,}$/, { message: 'botToken must look like 123456:ABC-DEF…' })
   botToken: string;
 }
 

@@ -560,7 +560,7 @@ describe("the connector's CreateMessage requests against Twilio's OpenAPI descri
   const create = findOperation(spec, 'CreateMessage');
   const FORM = 'application/x-www-form-urlencoded';
   const requestContent = create.operation.requestBody?.content ?? {};
-  const bodySchema = deref(requestContent[FORM]?.schema as Json, root) as SchemaObject;
+  const bodySchema = deref(requestContent[FORM]?.schema, root) as SchemaObject;
   const properties = Object.keys((bodySchema.properties ?? {}) as object);
   const required = (bodySchema.required ?? []) as string[];
 

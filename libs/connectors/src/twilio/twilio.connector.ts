@@ -22,7 +22,7 @@ export interface TwilioConnectorOptions {
 
 /** The StatusCallback URL Twilio posts delivery updates to (API.md, "Provider callbacks"). */
 export function twilioStatusCallbackUrl(publicUrl: string, connectorId: string): string {
-  return `${publicUrl.replace(/\/+$/, '')}/api/v1/callbacks/twilio/${encodeURIComponent(connectorId)}`;
+  return `${publicUrl.replace(/(?<!\/)\/+$/, '')}/api/v1/callbacks/twilio/${encodeURIComponent(connectorId)}`;
 }
 
 /** Talks to Twilio's Programmable Messaging REST API (2010-04-01) for one account. */
@@ -48,7 +48,7 @@ export class TwilioConnector implements Connector {
       ...(credentials.from ? { From: credentials.from } : {}),
     };
     this.#statusCallback = context.publicUrl ? twilioStatusCallbackUrl(context.publicUrl, context.connectorId) : undefined;
-    this.#baseUrl = (config.baseUrl ?? TWILIO_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    this.#baseUrl = (config.baseUrl ?? TWILIO_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
     this.#http = new ProviderHttp(context.outbound);
   }

@@ -5,7 +5,7 @@ import { IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateBy, Va
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
 /** A Twilio phone number in E.164, or an alphanumeric sender ID (1–11 letters, digits, spaces; at least one letter). */
-const TWILIO_SENDER = /^(\+[1-9]\d{6,14}|(?=[A-Za-z0-9 ]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/;
+const TWILIO_SENDER = /^(?:\+[1-9]\d{6,14}|(?=[A-Za-z0-9 ]*[A-Za-z])[A-Za-z0-9 ]{1,11})$/;
 
 const present = (value: unknown): boolean => value !== undefined && value !== null;
 

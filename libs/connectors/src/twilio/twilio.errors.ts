@@ -57,7 +57,7 @@ function parseErrorBody(raw: string): TwilioErrorBody | undefined {
   try {
     const parsed: unknown = JSON.parse(raw);
     if (typeof parsed === 'object' && parsed !== null && ('code' in parsed || 'message' in parsed)) {
-      return parsed as TwilioErrorBody;
+      return parsed;
     }
   } catch {
     // not JSON: handled by the caller as "no Twilio body"

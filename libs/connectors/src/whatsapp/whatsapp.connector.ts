@@ -1,12 +1,4 @@
-import {
-  Connector,
-  ConnectorContext,
-  OutboundMessage,
-  ProviderError,
-  ProviderStatus,
-  SendResult,
-  VerifyResult,
-} from '../connector.interface';
+import { Connector, ConnectorContext, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { WHATSAPP_DEFAULT_API_VERSION, WHATSAPP_DEFAULT_BASE_URL, WhatsAppConfig, WhatsAppCredentials } from './whatsapp.credentials';
 import { ProviderHttp, ProviderResponse } from '../provider-http';
 import { classifyWhatsAppFailure } from './whatsapp.errors';
@@ -36,7 +28,7 @@ export class WhatsAppConnector implements Connector {
     options: WhatsAppConnectorOptions = {},
   ) {
     this.#accessToken = credentials.accessToken;
-    const baseUrl = (config.baseUrl ?? WHATSAPP_DEFAULT_BASE_URL).replace(/\/+$/, '');
+    const baseUrl = (config.baseUrl ?? WHATSAPP_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     const version = config.apiVersion ?? WHATSAPP_DEFAULT_API_VERSION;
     this.#phoneNumberUrl = `${baseUrl}/${version}/${encodeURIComponent(credentials.phoneNumberId)}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
@@ -58,14 +50,9 @@ export class WhatsAppConnector implements Connector {
       to: toWhatsAppDigits(message.to),
       ...content(message),
     });
-    const [first] = isRecord(sent) && Array.isArray(sent.messages) ? sent.messages : [];
+    const [first] = isRecord(sent) && Array.isArray(sent.messages) ? (sent.messages as unknown[]) : [];
     if (!isRecord(first) || typeof first.id !== 'string') throw invalidResponse('the send');
     return { externalId: first.id };
-  }
-
-  /** The Cloud API reports delivery only through webhooks; there is nothing to ask. */
-  async getStatus(): Promise<ProviderStatus | null> {
-    return null;
   }
 
   async close(): Promise<void> {

@@ -6,6 +6,8 @@ import { ProjectEntity } from './project.entity';
 @Index('messages_project_page', ['projectId', 'createdAt', 'id'])
 // The outbox sweep looks only at unfinished messages; a partial index keeps that scan tiny.
 @Index('messages_unfinished', ['updatedAt'], { where: `"status" IN ('queued', 'sending')` })
+// The status reconciler looks only at messages waiting in `sent` for a receipt.
+@Index('messages_awaiting_receipt', ['sentAt'], { where: `"status" = 'sent'` })
 // Provider receipts name a message by the connector and the provider's own id.
 @Index('messages_receipt_lookup', ['connectorId', 'externalId'])
 // An Idempotency-Key makes at most one message per project, even when the gateway lost the first answer.
@@ -43,6 +45,8 @@ export class MessageEntity {
   @Column({ name: 'request_fingerprint', type: 'text', nullable: true }) requestFingerprint: string | null;
   /** Set once the connector queue has the job; the outbox sweep re-queues rows where it is missing. */
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt: Date | null;
+  /** When the status reconciler last asked the provider about this `sent` message (no PUBLIC_URL, no receipts). */
+  @Column({ name: 'status_checked_at', type: 'timestamptz', nullable: true }) statusCheckedAt: Date | null;
 
   @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'project_id' })

@@ -53,7 +53,7 @@ export async function provideRedis(configured: string | undefined, hooks: RedisH
   hooks.say(`Redis is not reachable at ${redactUrl(url)}: starting ${bin}`);
   let port = await findFreePort(REDIS_FIRST_PORT);
   for (let attempt = 1; ; attempt++) {
-    const server = new RedisServerProcess(port, bin, hooks.print);
+    const server = new RedisServerProcess(port, bin, (line) => hooks.print(line));
     try {
       await server.start();
     } catch (err) {

@@ -20,7 +20,7 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { APPS, describeExit, Exit, REPO_ROOT } from '../app-process';
+import { APPS, describeExit, REPO_ROOT } from '../app-process';
 import { bannerLines, checkBuilt, checkPort, provideRedis, waitUntilServing } from './start-steps';
 import { checkPostgres } from '../databases';
 import { EmbeddedPostgresServer } from '../embedded-postgres';
@@ -81,7 +81,7 @@ class StartCommand {
     process.stderr.on('error', () => undefined);
     for (const signal of SIGNALS) process.on(signal, () => this.onSignal());
     process.on('disconnect', () => {
-      if (!this.stopping) this.shutdown(1, 'the launcher went away: stopping MessageJS');
+      if (!this.stopping) void this.shutdown(1, 'the launcher went away: stopping MessageJS');
     });
     process.on('uncaughtException', (err) => this.fail(`internal error: ${oneLine(err)}`, err));
     process.on('unhandledRejection', (err) => this.fail(`internal error: ${oneLine(err)}`, err));
@@ -167,7 +167,7 @@ class StartCommand {
     });
     const url = await this.postgres.start();
     this.postgres.process?.once('exit', (code: number | null, signal: NodeJS.Signals | null) => {
-      if (!this.stopping) this.fail(`the embedded PostgreSQL exited unexpectedly (${describeExit({ code, signal } as Exit)})`);
+      if (!this.stopping) this.fail(`the embedded PostgreSQL exited unexpectedly (${describeExit({ code, signal })})`);
     });
     return { url, kind: 'embedded' };
   }

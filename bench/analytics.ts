@@ -1,4 +1,3 @@
-'use strict';
 /**
  * The analytics figure of `npm run bench`: GET /projects/:id/analytics for a project with a million
  * messages (BENCH_ANALYTICS_MESSAGES; 0 skips it). The messages are written with one fast SQL insert
@@ -8,21 +7,19 @@
  * Measured: the HTTP call's latency (sequential calls, after a warm-up), by day over 30 days and by hour
  * over 31 days; for scale, one scan of the messages that answers only the daily series.
  *
- * Called by bench/run.js: `await benchAnalytics({ baseUrl, accessToken, projectId, connectorId, db, env, log })`
- * with the running platform's gateway URL, a dashboard token owning the project, one of its connectors,
- * a pg Client on its database and the environment its apps run with. Returns the figures (or null when skipped).
+ * Called by bench/run.ts with the running platform's gateway URL, a dashboard token owning the project,
+ * one of its connectors, a pg Client on its database and a way to run the dispatcher's rebuild-analytics
+ * with the apps' environment. Returns the figures (or null when skipped).
  */
-const path = require('node:path');
-const { spawn } = require('node:child_process');
-const { performance } = require('node:perf_hooks');
+import { performance } from 'node:perf_hooks';
+import type { Client } from 'pg';
 
-const ROOT = path.resolve(__dirname, '..');
 const DAY_MS = 86_400_000;
 const CALLS = 30;
 const WARMUP = 3;
 const CHUNK = 100_000;
 
-function percentile(sorted, q) {
+function percentile(sorted: number[], q: number): number {
   return sorted[Math.min(sorted.length - 1, Math.ceil(q * sorted.length) - 1)];
 }
 
@@ -46,49 +43,47 @@ const SEED_SQL = `INSERT INTO messages (id, project_id, connector_id, connector_
              FROM generate_series($5::int, $6::int) AS g
            ) s`;
 
-function runRebuild(env) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [path.join('dist', 'apps', 'dispatcher', 'main.js'), 'rebuild-analytics'], {
-      cwd: ROOT,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (c) => (output += c));
-    child.stderr.on('data', (c) => (output += c));
-    child.on('error', reject);
-    child.on('exit', (code) =>
-      code === 0 ? resolve(output.trim()) : reject(new Error(`rebuild-analytics exited with ${code}: ${output.trim()}`)),
-    );
-  });
+interface Series {
+  series: Array<{ queued: number }>;
 }
 
-async function timeCalls(url, accessToken) {
+async function timeCalls(url: string, accessToken: string) {
   const once = async () => {
     const started = performance.now();
     const res = await fetch(url, { headers: { authorization: `Bearer ${accessToken}` } });
-    const body = await res.json();
+    const body = (await res.json()) as Series;
     if (res.status !== 200) throw new Error(`analytics answered ${res.status}: ${JSON.stringify(body)}`);
     return { ms: performance.now() - started, body };
   };
   for (let i = 0; i < WARMUP; i++) await once();
-  const times = [];
-  let last;
+  const times: number[] = [];
+  let last: { ms: number; body: Series } | undefined;
   for (let i = 0; i < CALLS; i++) {
     last = await once();
     times.push(last.ms);
   }
   times.sort((a, b) => a - b);
-  const round = (ms) => Math.round(ms * 10) / 10;
+  const round = (ms: number) => Math.round(ms * 10) / 10;
   return {
     p50Ms: round(percentile(times, 0.5)),
     p95Ms: round(percentile(times, 0.95)),
     maxMs: round(times[times.length - 1]),
-    body: last.body,
+    body: last!.body,
   };
 }
 
-async function benchAnalytics({ baseUrl, accessToken, projectId, connectorId, db, env, log }) {
+export interface AnalyticsTarget {
+  baseUrl: string;
+  accessToken: string;
+  projectId: string;
+  connectorId: string;
+  db: Client;
+  /** Runs the dispatcher's `rebuild-analytics` against the platform's database; resolves with what it printed. */
+  rebuild: () => Promise<string>;
+  log: (line: string) => void;
+}
+
+export async function benchAnalytics({ baseUrl, accessToken, projectId, connectorId, db, rebuild, log }: AnalyticsTarget) {
   const messages = Number(process.env.BENCH_ANALYTICS_MESSAGES ?? 1_000_000);
   if (!Number.isInteger(messages) || messages <= 0) return null;
   const now = Date.now();
@@ -104,11 +99,13 @@ async function benchAnalytics({ baseUrl, accessToken, projectId, connectorId, db
 
   log('analytics: building the rollups (dispatcher rebuild-analytics)');
   started = performance.now();
-  const rebuildOutput = await runRebuild(env);
+  const rebuildOutput = await rebuild();
   const rebuildS = (performance.now() - started) / 1000;
-  const rollupRows = {};
+  const rollupRows: Record<string, number> = {};
   for (const table of ['message_stats_hourly', 'message_latency_hourly', 'message_errors_hourly']) {
-    rollupRows[table] = (await db.query(`SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1`, [projectId])).rows[0].n;
+    rollupRows[table] = (
+      await db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table} WHERE project_id = $1`, [projectId])
+    ).rows[0].n;
   }
 
   const api = `${baseUrl}/api/v1/projects/${projectId}/analytics`;
@@ -143,5 +140,3 @@ async function benchAnalytics({ baseUrl, accessToken, projectId, connectorId, db
   );
   return figures;
 }
-
-module.exports = { benchAnalytics };
