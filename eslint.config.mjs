@@ -37,6 +37,21 @@ export default tseslint.config(
     },
   },
   {
+    // The dashboard is a browser app with its own compiler settings (DOM, JSX, bundler resolution).
+    files: ['apps/dashboard/**/*.{ts,tsx,mts}'],
+    languageOptions: {
+      globals: { ...globals.browser },
+      parserOptions: { project: './apps/dashboard/tsconfig.json', tsconfigRootDir: import.meta.dirname },
+    },
+    rules: {
+      // TanStack Router's documented way to leave a route is `throw redirect(...)` (a Response-based Redirect).
+      '@typescript-eslint/only-throw-error': [
+        'error',
+        { allow: [{ from: 'package', package: '@tanstack/router-core', name: 'Redirect' }] },
+      ],
+    },
+  },
+  {
     // Test and bench code reads HTTP bodies (the harness's `request<T = any>` answers `any` by design, as supertest
     // does) and asserts on them; the `any` rules would demand a type per response. Application code keeps them.
     files: ['test/**', 'bench/**', '**/*.spec.ts'],

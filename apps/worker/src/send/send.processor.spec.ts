@@ -3,7 +3,7 @@ import { INestMicroservice } from '@nestjs/common';
 import { Job } from 'bullmq';
 import { SendJobData } from '@app/contracts';
 import { ConnectorEntity, MessageEntity } from '@app/database';
-import { redisOptionsFromUrl } from '@app/config';
+import { redisOptions } from '@app/config';
 import { PrefixedRedisServer, SendQueues } from '@app/transport';
 import { TelegramFake } from '../../../../test/fakes/telegram.fake';
 import { AppContext, compileApp, compileWith, seedTenant, SeededTenant } from '../../../../test/support/app-context';
@@ -31,7 +31,7 @@ describe('SendProcessor', () => {
     dispatcher = await compileApp(DispatcherModule);
     const { config } = dispatcher;
     rpcServer = dispatcher.module.createNestMicroservice({
-      strategy: new PrefixedRedisServer(config.redisPrefix, redisOptionsFromUrl(config.redisUrl)),
+      strategy: new PrefixedRedisServer(config.redisPrefix, redisOptions(config, 'blocking')),
     });
     await rpcServer.listen();
     worker = await compileWith(WorkerModule, config);
