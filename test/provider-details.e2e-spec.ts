@@ -49,8 +49,13 @@ describe('what the dashboard shows of providers and keys', () => {
         config: { baseUrl: twilio.baseUrl },
       },
       whatsapp: {
-        credentials: { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: 'app-secret-0123456789' },
-        config: { baseUrl: whatsapp.baseUrl, verifyToken: 'verify-token-0123456789' },
+        credentials: {
+          accessToken: number.accessToken,
+          phoneNumberId: number.phoneNumberId,
+          appSecret: 'app-secret-0123456789',
+          verifyToken: 'verify-token-0123456789',
+        },
+        config: { baseUrl: whatsapp.baseUrl },
       },
     };
     for (const type of ['twilio', 'whatsapp'] as const) {

@@ -48,8 +48,8 @@ describe('provider receipts', () => {
     );
     await create(
       'whatsapp',
-      { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: APP_SECRET },
-      { baseUrl: whatsapp.baseUrl, verifyToken: VERIFY_TOKEN },
+      { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN },
+      { baseUrl: whatsapp.baseUrl },
     );
   });
 

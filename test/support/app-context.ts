@@ -31,6 +31,8 @@ export async function suiteConfig(env: Record<string, string> = {}): Promise<{ c
     LOG_LEVEL: 'error',
     JWT_SECRET: randomBytes(32).toString('hex'),
     MESSAGEJS_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
+    // Provider fakes listen on loopback (the outbound guard would refuse them).
+    CONNECTOR_ALLOW_PRIVATE: 'true',
     ...env,
   });
   return { config, database };

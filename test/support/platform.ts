@@ -82,6 +82,8 @@ export function suiteEnv(database: string, redisPrefix: string, port: number): R
     OUTBOX_STALE_AFTER_MS: '5000',
     SHUTDOWN_TIMEOUT_MS: '5000',
     RETRY_BASE_DELAY_MS: '300',
+    // Provider fakes listen on loopback; the outbound guard's own suite turns this off.
+    CONNECTOR_ALLOW_PRIVATE: 'true',
     // Suites sign up many users and try bad keys from one address; auth-limits.e2e-spec runs the real limits.
     AUTH_REQUESTS_PER_IP: '100000',
     UNKNOWN_KEYS_PER_IP: '100000',

@@ -13,6 +13,7 @@ import { ConnectorsController } from './connectors/connectors.controller';
 import { ConnectorsService } from './connectors/connectors.service';
 import { secretBoxProvider } from '@app/crypto';
 import { ConnectorLoader } from '@app/connectors';
+import { VerifyTokenMove } from './connectors/verify-token.move';
 import { ProjectsController } from './projects/projects.controller';
 import { ProjectsService } from './projects/projects.service';
 import { TemplatesController } from './templates/templates.controller';
@@ -45,6 +46,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
     secretBoxProvider,
     ConnectorRegistry,
     ConnectorLoader,
+    VerifyTokenMove,
   ],
 })
 export class ManagementModule {}

@@ -79,6 +79,7 @@ export class ConnectorLoader implements OnModuleInit {
       connector: this.registry.create(entity.type, credentials, entity.config, {
         connectorId: entity.id,
         publicUrl: this.config.publicUrl,
+        outbound: { allowPrivate: this.config.connectorAllowPrivate, allowedHosts: this.config.connectorAllowedHosts },
       }),
       credentials: () => credentials,
     };

@@ -1,4 +1,5 @@
 import type { ConnectorType } from '@app/contracts';
+import type { OutboundPolicy } from '@app/transport';
 
 /** What one send needs; the worker builds it from the message row. */
 export interface OutboundMessage {
@@ -94,6 +95,8 @@ export interface ConnectorContext {
   connectorId: string;
   /** PUBLIC_URL, without a trailing slash, when configured. */
   publicUrl?: string;
+  /** Which addresses the provider's host may resolve to; public ones only when absent. */
+  outbound?: OutboundPolicy;
 }
 
 export interface ConnectorFactory<C = Record<string, unknown>, K = Record<string, unknown>> {

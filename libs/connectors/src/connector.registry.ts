@@ -36,7 +36,13 @@ function defineConnector<K extends object, C extends object>(
 
 // One line per connector type.
 const DEFINITIONS: readonly ConnectorDefinition[] = [
-  defineConnector('telegram', TelegramCredentials, TelegramConfig, TelegramConnector, (k, c) => new TelegramConnector(k, c)),
+  defineConnector(
+    'telegram',
+    TelegramCredentials,
+    TelegramConfig,
+    TelegramConnector,
+    (k, c, ctx) => new TelegramConnector(k, c, { outbound: ctx.outbound }),
+  ),
   defineConnector('whatsapp', WhatsAppCredentials, WhatsAppConfig, WhatsAppConnector, (k, c, ctx) => new WhatsAppConnector(k, c, ctx)),
   defineConnector('twilio', TwilioCredentials, TwilioConfig, TwilioConnector, (k, c, ctx) => new TwilioConnector(k, c, ctx)),
   defineConnector('smtp', SmtpCredentials, SmtpConfig, SmtpConnector, (k, c, ctx) => new SmtpConnector(k, c, ctx)),

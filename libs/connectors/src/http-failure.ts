@@ -1,3 +1,4 @@
+import { OutboundAddressRefused } from '@app/transport';
 import { ProviderError } from './connector.interface';
 
 /**
@@ -7,11 +8,16 @@ import { ProviderError } from './connector.interface';
  */
 export function unreachable(provider: string, error: unknown): ProviderError {
   // Duck-typed, not instanceof: fetch's errors come from another realm under jest and some runtimes.
-  const { name, cause } = (typeof error === 'object' && error !== null ? error : {}) as { name?: unknown; cause?: unknown };
+  if (error instanceof OutboundAddressRefused) return outboundRefused(provider, error);
+  const { name, cause, code } = (typeof error === 'object' && error !== null ? error : {}) as {
+    name?: unknown;
+    cause?: unknown;
+    code?: unknown;
+  };
   if (name === 'TimeoutError' || name === 'AbortError') {
     return ProviderError.retryable('timeout', `${provider} did not answer in time`);
   }
-  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : undefined;
+  const systemCode = typeof cause === 'object' && cause !== null ? (cause as { code?: unknown }).code : code;
   const suffix = typeof systemCode === 'string' && /^[A-Z_]+$/.test(systemCode) ? ` (${systemCode})` : '';
   return ProviderError.retryable('network', `Could not reach ${provider}${suffix}`);
 }
@@ -23,4 +29,9 @@ export function retryAfterMs(header: string | null | undefined): number | undefi
   if (/^\d+$/.test(value)) return Number(value) > 0 ? Number(value) * 1000 : undefined;
   const until = Date.parse(value);
   return Number.isNaN(until) || until <= Date.now() ? undefined : until - Date.now();
+}
+
+/** The connector's host is, or resolves to, an address MessageJS does not call: no retry will change that by itself. */
+export function outboundRefused(provider: string, error: OutboundAddressRefused): ProviderError {
+  return ProviderError.permanent('outbound_address_refused', `${provider}'s address is refused: ${error.message}`);
 }

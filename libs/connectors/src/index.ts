@@ -10,3 +10,4 @@ export * from './connector-loader';
 export * from './recipients';
 export * from './validate-settings';
 export * from './throughput';
+export * from './provider-http';

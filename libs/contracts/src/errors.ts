@@ -12,6 +12,10 @@ export enum ErrorCode {
   /** A public key used up its messages for the day (UTC). */
   DailyLimitReached = 'daily_limit_reached',
   ProviderRejected = 'provider_rejected',
+  /** An owner or project reached a count ceiling the operator set (MAX_*). */
+  QuotaExceeded = 'quota_exceeded',
+  /** A connector's host is, or resolves to, an address the outbound guard refuses. */
+  OutboundAddressRefused = 'outbound_address_refused',
   Unavailable = 'unavailable',
   Internal = 'internal',
 }

@@ -20,7 +20,8 @@ export interface TemplateRpc {
     payload: InProject<{ name: string; content: string; channel?: ConnectorType; whatsapp?: WhatsAppTemplateRef }>;
     reply: TemplateView;
   };
-  'templates.list': { payload: InProject; reply: { data: TemplateView[] } };
+  /** Newest first, keyset-paginated like messages. */
+  'templates.list': { payload: InProject<{ limit: number; cursor?: string }>; reply: { data: TemplateView[]; nextCursor: string | null } };
   'templates.get': { payload: InProject<{ templateId: string }>; reply: TemplateView };
   /** `null` clears `channel` or `whatsapp`; a new `content` re-parses `variables`. */
   'templates.update': {

@@ -1,4 +1,12 @@
-import { AddressClass, classifyAddress, outboundLookup, OutboundAddressRefused, resolveOutbound } from './outbound-address';
+import {
+  AddressClass,
+  classifyAddress,
+  isAllowedHost,
+  outboundLookup,
+  OutboundAddressRefused,
+  resolveOutbound,
+  resolveUnder,
+} from './outbound-address';
 
 describe('classifyAddress', () => {
   const table: Array<[string, AddressClass]> = [
@@ -89,5 +97,26 @@ describe('outboundLookup', () => {
     expect(all.address).toEqual(
       expect.arrayContaining([expect.objectContaining({ address: expect.stringMatching(/^(127\.0\.0\.1|::1)$/) })]),
     );
+  });
+});
+
+describe('isAllowedHost and resolveUnder (CONNECTOR_ALLOWED_HOSTS)', () => {
+  it.each([
+    ['bot-api.internal', 443, ['bot-api.internal'], true],
+    ['Bot-API.internal', 8081, ['bot-api.internal:8081'], true],
+    ['bot-api.internal', 8082, ['bot-api.internal:8081'], false],
+    ['other.internal', 443, ['bot-api.internal'], false],
+    ['127.0.0.1', 9000, ['127.0.0.1:9000'], true],
+    ['[::1]', 9000, ['[::1]:9000'], true],
+    ['::1', 9001, ['[::1]:9000'], false],
+    ['::1', 25, ['::1'], true],
+  ])('%s:%i with %j is %s', (host, port, allowed, expected) => {
+    expect(isAllowedHost(host, port, allowed)).toBe(expected);
+  });
+
+  it('skips the address check only for a named host and port', async () => {
+    const policy = { allowPrivate: false, allowedHosts: ['127.0.0.1:9000'] };
+    expect(await resolveUnder('127.0.0.1', 9000, policy)).toEqual([{ address: '127.0.0.1', family: 4 }]);
+    await expect(resolveUnder('127.0.0.1', 9001, policy)).rejects.toBeInstanceOf(OutboundAddressRefused);
   });
 });

@@ -127,3 +127,40 @@ export function outboundLookup(allowPrivate: boolean): LookupFunction {
     );
   };
 }
+
+/**
+ * What a tenant-configured host may reach besides public addresses: everything (`allowPrivate`, for
+ * development and tests) or hosts the operator named (`host` or `host:port`, lower-case).
+ */
+export interface OutboundPolicy {
+  allowPrivate: boolean;
+  allowedHosts: readonly string[];
+}
+
+/** Public addresses only. */
+export const PUBLIC_ONLY: OutboundPolicy = { allowPrivate: false, allowedHosts: [] };
+
+/** Whether the operator named this host (an entry without a port allows every port). */
+export function isAllowedHost(hostname: string, port: number, allowedHosts: readonly string[]): boolean {
+  const host = hostname.toLowerCase().replace(/^\[(.*)\]$/, '$1');
+  return allowedHosts.some((listed) => {
+    const entry = listed.toLowerCase();
+    const bracketed = /^\[([^\]]*)\](?::(\d+))?$/.exec(entry);
+    const [name, entryPort] = bracketed
+      ? [bracketed[1], bracketed[2]]
+      : isIP(entry)
+        ? [entry, undefined]
+        : [entry.replace(/:\d+$/, ''), /:(\d+)$/.exec(entry)?.[1]];
+    return name === host && (entryPort === undefined || Number(entryPort) === port);
+  });
+}
+
+/** Whether `hostname:port` may reach any address under `policy` (named hosts and allowPrivate skip the address check). */
+export function skipsAddressCheck(hostname: string, port: number, policy: OutboundPolicy): boolean {
+  return policy.allowPrivate || isAllowedHost(hostname, port, policy.allowedHosts);
+}
+
+/** resolveOutbound under a policy: the addresses `hostname:port` may be reached at, or OutboundAddressRefused. */
+export function resolveUnder(hostname: string, port: number, policy: OutboundPolicy): Promise<LookupAddress[]> {
+  return resolveOutbound(hostname, skipsAddressCheck(hostname, port, policy));
+}

@@ -19,8 +19,8 @@ function service(results: ReceiptResult[] = []) {
     [TWILIO_ID]: { type: 'twilio', credentials: { accountSid: 'AC1', authToken: AUTH_TOKEN }, config: {} },
     [WHATSAPP_ID]: {
       type: 'whatsapp',
-      credentials: { accessToken: 'EAA', phoneNumberId: '1', appSecret: APP_SECRET },
-      config: { verifyToken: 'verify-me-please' },
+      credentials: { accessToken: 'EAA', phoneNumberId: '1', appSecret: APP_SECRET, verifyToken: 'verify-me-please' },
+      config: {},
     },
   };
   const loader = {

@@ -58,8 +58,9 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
   }
 
   async whatsappChallenge(p: RpcPayload<'receipts.whatsappChallenge'>): Promise<RpcReply<'receipts.whatsappChallenge'>> {
-    const { entity } = await this.connector(p.connectorId, 'whatsapp');
-    const expected = entity.config.verifyToken;
+    const { entity, credentials } = await this.connector(p.connectorId, 'whatsapp');
+    // A credential now; config holds it only for a row management has not moved yet (VerifyTokenMove).
+    const expected = credentials().verifyToken ?? entity.config.verifyToken;
     return {
       ok:
         p.mode === 'subscribe' && typeof expected === 'string' && typeof p.verifyToken === 'string' && sameString(expected, p.verifyToken),

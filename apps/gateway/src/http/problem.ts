@@ -42,6 +42,10 @@ export function problemFor(code: ErrorCode): ProblemType {
       return { status: 429, slug: 'daily-limit-reached', title: 'Daily limit reached' };
     case ErrorCode.ProviderRejected:
       return { status: 422, slug: 'provider-rejected', title: 'The provider refused the request' };
+    case ErrorCode.QuotaExceeded:
+      return { status: 409, slug: 'quota-exceeded', title: 'Quota exceeded' };
+    case ErrorCode.OutboundAddressRefused:
+      return { status: 422, slug: 'outbound-address-refused', title: 'Outbound address refused' };
     case ErrorCode.Unavailable:
       return { status: 503, slug: 'service-unavailable', title: 'Service unavailable' };
     case ErrorCode.Internal:

@@ -1,5 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, IsArray, IsIn, IsInt, IsObject, IsOptional, IsString, IsUrl, Length, Max, Min, ValidateIf } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  IsUrl,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+} from 'class-validator';
 import { CONNECTOR_TYPES, ConnectorType, PUBLIC_KEY_DAILY_LIMIT_DEFAULT, PUBLIC_KEY_DAILY_LIMIT_MAX } from '@app/contracts';
 
 export class CreateProjectDto {
@@ -12,15 +26,15 @@ export class UpdateProjectDto {
   @ApiPropertyOptional({
     type: 'integer',
     minimum: 1,
-    maximum: 10000,
+    maximum: 100000,
     nullable: true,
-    description: 'Requests per second per API key; null restores the default',
+    description: "Requests per second per API key; null restores the default. At most the operator's PROJECT_MAX_RATE_LIMIT (default 1000)",
   })
   @ValidateIf((_, v) => v !== null)
   @IsOptional()
   @IsInt()
   @Min(1)
-  @Max(10_000)
+  @Max(100_000)
   rateLimitPerSecond?: number | null;
 }
 
@@ -53,6 +67,7 @@ export class CreateApiKeyDto {
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { each: true, message: 'allowedOrigins must be origins like https://example.com' },
   )
+  @MaxLength(2048, { each: true, message: 'allowedOrigins entries must be at most 2048 characters' })
   allowedOrigins?: string[];
 
   @ApiPropertyOptional({
@@ -80,6 +95,7 @@ export class UpdateApiKeyDto {
     { require_tld: false, require_protocol: true, protocols: ['http', 'https'] },
     { each: true, message: 'allowedOrigins must be origins like https://example.com' },
   )
+  @MaxLength(2048, { each: true, message: 'allowedOrigins entries must be at most 2048 characters' })
   allowedOrigins?: string[];
 
   @ApiPropertyOptional({

@@ -1,10 +1,17 @@
-import { Body, Controller, Delete, Get, HttpCode, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { RpcClient } from '@app/transport';
 import { CurrentUserId } from '../auth/auth-context';
 import { JwtGuard } from '../auth/jwt.guard';
 import { UuidParam } from '../http/uuid.param';
-import { CreateTemplateDto, TemplateDto, TemplateListDto, UpdateTemplateDto } from './templates.dto';
+import {
+  CreateTemplateDto,
+  ListTemplatesQueryDto,
+  TEMPLATE_PAGE_DEFAULT,
+  TemplateDto,
+  TemplatePageDto,
+  UpdateTemplateDto,
+} from './templates.dto';
 
 @ApiTags('templates')
 @ApiBearerAuth('jwt')
@@ -25,10 +32,14 @@ export class TemplatesController {
   }
 
   @Get()
-  @ApiOperation({ operationId: 'listTemplates', summary: "List a project's templates" })
-  @ApiResponse({ status: 200, type: TemplateListDto })
-  list(@CurrentUserId() userId: string, @UuidParam('projectId') projectId: string): Promise<TemplateListDto> {
-    return this.rpc.send('templates.list', { userId, projectId });
+  @ApiOperation({ operationId: 'listTemplates', summary: "List a project's templates, newest first, a page at a time" })
+  @ApiResponse({ status: 200, type: TemplatePageDto })
+  list(
+    @CurrentUserId() userId: string,
+    @UuidParam('projectId') projectId: string,
+    @Query() query: ListTemplatesQueryDto,
+  ): Promise<TemplatePageDto> {
+    return this.rpc.send('templates.list', { userId, projectId, limit: query.limit ?? TEMPLATE_PAGE_DEFAULT, cursor: query.cursor });
   }
 
   @Get(':templateId')

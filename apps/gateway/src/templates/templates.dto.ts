@@ -1,6 +1,19 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { IsIn, IsObject, IsOptional, IsString, Length, Matches, ValidateIf, ValidateNested } from 'class-validator';
+import {
+  IsIn,
+  IsInt,
+  IsObject,
+  IsOptional,
+  IsString,
+  Length,
+  Matches,
+  Max,
+  MaxLength,
+  Min,
+  ValidateIf,
+  ValidateNested,
+} from 'class-validator';
 import { CONNECTOR_TYPES, ConnectorType, TEMPLATE_NAME_PATTERN } from '@app/contracts';
 
 const NAME_RULE = 'name must be letters, digits, _, . and -, starting with a letter or digit';
@@ -100,6 +113,21 @@ export class TemplateDto {
   @ApiProperty({ format: 'date-time' }) updatedAt: string;
 }
 
-export class TemplateListDto {
-  @ApiProperty({ type: [TemplateDto] }) data: TemplateDto[];
+export const TEMPLATE_PAGE_DEFAULT = 50;
+
+export class ListTemplatesQueryDto {
+  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: TEMPLATE_PAGE_DEFAULT })
+  @IsOptional()
+  @Type(() => Number)
+  @IsInt()
+  @Min(1)
+  @Max(100)
+  limit?: number;
+  @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
+}
+
+export class TemplatePageDto {
+  @ApiProperty({ type: [TemplateDto], description: 'Newest first' }) data: TemplateDto[];
+  @ApiProperty({ type: String, nullable: true, description: 'Pass as cursor for the next page; null on the last page' }) nextCursor:
+    string | null;
 }

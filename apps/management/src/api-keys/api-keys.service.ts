@@ -11,8 +11,10 @@ import {
 } from '@app/contracts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashSecret, verifySecret } from '@app/crypto';
 import { ApiKeyEntity } from '@app/database';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeFeed } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
+import { createWithinQuota } from '../projects/quota';
 
 function toView(k: ApiKeyEntity): ApiKeyView {
   return {
@@ -39,7 +41,8 @@ export class ApiKeysService {
   private readonly keys: Repository<ApiKeyEntity>;
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectsService,
     private readonly changes: ChangeFeed,
   ) {
@@ -55,18 +58,29 @@ export class ApiKeysService {
     await this.projects.requireOwned(userId, projectId);
     if (input.type === 'secret') assertPublicOnly(input);
     const { key, prefix } = generateApiKey(input.type);
-    const row = await this.keys.save(
-      this.keys.create({
-        projectId,
-        name: input.name,
-        type: input.type,
-        prefix,
-        keyHash: await hashSecret(key),
-        allowedOrigins: input.type === 'public' ? (input.allowedOrigins ?? []) : null,
-        dailyLimit: input.type === 'public' ? (input.dailyLimit ?? PUBLIC_KEY_DAILY_LIMIT_DEFAULT) : null,
-        lastUsedAt: null,
-        revokedAt: null,
-      }),
+    const keyHash = await hashSecret(key);
+    const quota = {
+      setting: 'MAX_KEYS_PER_PROJECT',
+      limit: this.config.quotas.keysPerProject,
+      what: 'API keys per project (revoked ones count until their project is deleted)',
+      entity: ApiKeyEntity,
+      where: { projectId },
+      lock: { table: 'projects', id: projectId },
+    } as const;
+    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
+      manager.save(
+        manager.create(ApiKeyEntity, {
+          projectId,
+          name: input.name,
+          type: input.type,
+          prefix,
+          keyHash,
+          allowedOrigins: input.type === 'public' ? (input.allowedOrigins ?? []) : null,
+          dailyLimit: input.type === 'public' ? (input.dailyLimit ?? PUBLIC_KEY_DAILY_LIMIT_DEFAULT) : null,
+          lastUsedAt: null,
+          revokedAt: null,
+        }),
+      ),
     );
     return { ...toView(row), key };
   }

@@ -5,15 +5,22 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { callbackUrlFor, ConnectorLoader, ConnectorRegistry, ProviderError, validateSettings } from '@app/connectors';
 import { SecretBox } from '@app/crypto';
 import { ConnectorEntity } from '@app/database';
-import { ChangeFeed } from '@app/transport';
+import { ChangeFeed, OutboundAddressRefused, OutboundPolicy, resolveUnder, skipsAddressCheck } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
+import { createWithinQuota } from '../projects/quota';
+
+/** A verifyToken left in an old row's config is a credential: never shown. */
+function withoutSecrets(config: Record<string, unknown>): Record<string, unknown> {
+  const { verifyToken: _hidden, ...shown } = config;
+  return shown;
+}
 
 function toView(c: ConnectorEntity, publicUrl: string | undefined): ConnectorView {
   return {
     id: c.id,
     type: c.type,
     name: c.name,
-    config: c.config,
+    config: withoutSecrets(c.config),
     callbackUrl: callbackUrlFor(c.type, c.id, publicUrl),
     createdAt: c.createdAt.toISOString(),
     updatedAt: c.updatedAt.toISOString(),
@@ -23,9 +30,10 @@ function toView(c: ConnectorEntity, publicUrl: string | undefined): ConnectorVie
 @Injectable()
 export class ConnectorsService {
   private readonly connectors: Repository<ConnectorEntity>;
+  private readonly outbound: OutboundPolicy;
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectsService,
     private readonly registry: ConnectorRegistry,
@@ -34,6 +42,7 @@ export class ConnectorsService {
     private readonly changes: ChangeFeed,
   ) {
     this.connectors = dataSource.getRepository(ConnectorEntity);
+    this.outbound = { allowPrivate: config.connectorAllowPrivate, allowedHosts: config.connectorAllowedHosts };
   }
 
   async create(
@@ -44,16 +53,27 @@ export class ConnectorsService {
     await this.projects.requireOwned(userId, projectId);
     const config = input.config ?? {};
     this.check(input.type, input.credentials, config);
+    await this.checkOutbound(input.type, input.credentials, config);
     const credentialsSealed = this.box.seal(JSON.stringify(input.credentials));
-    const row = await this.connectors.save(
-      this.connectors.create({
-        projectId,
-        type: input.type,
-        name: input.name,
-        config,
-        credentialsSealed,
-        keyVersion: SecretBox.versionOf(credentialsSealed),
-      }),
+    const quota = {
+      setting: 'MAX_CONNECTORS_PER_PROJECT',
+      limit: this.config.quotas.connectorsPerProject,
+      what: 'connectors per project',
+      entity: ConnectorEntity,
+      where: { projectId },
+      lock: { table: 'projects', id: projectId },
+    } as const;
+    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
+      manager.save(
+        manager.create(ConnectorEntity, {
+          projectId,
+          type: input.type,
+          name: input.name,
+          config,
+          credentialsSealed,
+          keyVersion: SecretBox.versionOf(credentialsSealed),
+        }),
+      ),
     );
     // The dispatcher caches each project's connectors: a new one must be visible to the next send.
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
@@ -81,6 +101,7 @@ export class ConnectorsService {
     const config = patch.config ?? row.config;
     const credentials = patch.credentials ?? (JSON.parse(this.box.open(row.credentialsSealed)) as Record<string, unknown>);
     this.check(row.type, credentials, config);
+    await this.checkOutbound(row.type, credentials, config);
     if (patch.name !== undefined) row.name = patch.name;
     row.config = config;
     if (patch.credentials) {
@@ -107,6 +128,9 @@ export class ConnectorsService {
     try {
       return await connector.validate();
     } catch (err) {
+      if (err instanceof ProviderError && err.code === 'outbound_address_refused') {
+        throw new DomainError(ErrorCode.OutboundAddressRefused, err.message);
+      }
       if (err instanceof ProviderError) {
         throw new DomainError(ErrorCode.ProviderRejected, `the provider refused the credentials: ${err.message}`, [
           { field: 'credentials', message: `${err.code}: ${err.message}` },
@@ -125,6 +149,39 @@ export class ConnectorsService {
     const row = await this.connectors.findOneBy({ id: connectorId, projectId });
     if (!row) throw DomainError.notFound('connector');
     return row;
+  }
+
+  /**
+   * The outbound guard at save: a base URL or SMTP host must reach a public address (unless the
+   * operator allows it). The connector checks again at every connect, so later DNS changes are caught too.
+   */
+  private async checkOutbound(type: ConnectorType, credentials: Record<string, unknown>, config: Record<string, unknown>): Promise<void> {
+    const targets: Array<{ field: string; host: string; port: number }> = [];
+    if (typeof config.baseUrl === 'string') {
+      const url = new URL(config.baseUrl);
+      targets.push({
+        field: 'config.baseUrl',
+        host: url.hostname,
+        port: url.port ? Number(url.port) : url.protocol === 'https:' ? 443 : 80,
+      });
+    }
+    if (type === 'smtp' && typeof credentials.host === 'string' && typeof credentials.port === 'number') {
+      targets.push({ field: 'credentials.host', host: credentials.host, port: credentials.port });
+    }
+    for (const { field, host, port } of targets) {
+      if (skipsAddressCheck(host, port, this.outbound)) continue;
+      try {
+        await resolveUnder(host, port, this.outbound);
+      } catch (err) {
+        if (err instanceof OutboundAddressRefused) {
+          throw new DomainError(ErrorCode.OutboundAddressRefused, `${field} must reach a public address: ${err.message}`, [
+            { field, message: `must reach a public address: ${err.message}` },
+          ]);
+        }
+        const code = (err as NodeJS.ErrnoException).code ?? 'lookup failed';
+        throw DomainError.validation(field, `has a host that does not resolve (${code})`);
+      }
+    }
   }
 
   private check(type: ConnectorType, credentials: unknown, config: unknown): void {

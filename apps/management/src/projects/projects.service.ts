@@ -1,8 +1,10 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { ChangeChannel, DomainError, ProjectView } from '@app/contracts';
+import { APP_CONFIG, AppConfig } from '@app/config';
 import { ProjectEntity } from '@app/database';
 import { ChangeFeed } from '@app/transport';
+import { createWithinQuota } from './quota';
 
 export function toProjectView(p: ProjectEntity): ProjectView {
   return { id: p.id, name: p.name, rateLimitPerSecond: p.rateLimitPerSecond, createdAt: p.createdAt.toISOString() };
@@ -13,7 +15,8 @@ export class ProjectsService {
   private readonly projects: Repository<ProjectEntity>;
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly changes: ChangeFeed,
   ) {
     this.projects = dataSource.getRepository(ProjectEntity);
@@ -27,7 +30,18 @@ export class ProjectsService {
   }
 
   async create(userId: string, name: string): Promise<ProjectView> {
-    return toProjectView(await this.projects.save(this.projects.create({ ownerId: userId, name, rateLimitPerSecond: null })));
+    const quota = {
+      setting: 'MAX_PROJECTS_PER_USER',
+      limit: this.config.quotas.projectsPerUser,
+      what: 'projects per user',
+      entity: ProjectEntity,
+      where: { ownerId: userId },
+      lock: { table: 'users', id: userId },
+    } as const;
+    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
+      manager.save(manager.create(ProjectEntity, { ownerId: userId, name, rateLimitPerSecond: null })),
+    );
+    return toProjectView(row);
   }
 
   async list(userId: string): Promise<{ data: ProjectView[] }> {
@@ -42,6 +56,10 @@ export class ProjectsService {
   async update(userId: string, projectId: string, patch: { name?: string; rateLimitPerSecond?: number | null }): Promise<ProjectView> {
     const project = await this.requireOwned(userId, projectId);
     if (patch.name !== undefined) project.name = patch.name;
+    const ceiling = this.config.projectMaxRateLimit;
+    if (patch.rateLimitPerSecond != null && patch.rateLimitPerSecond > ceiling) {
+      throw DomainError.validation('rateLimitPerSecond', `must be at most ${ceiling} (PROJECT_MAX_RATE_LIMIT)`);
+    }
     if (patch.rateLimitPerSecond !== undefined) project.rateLimitPerSecond = patch.rateLimitPerSecond;
     const saved = await this.projects.save(project);
     // Gateways cache the limit with each verified key: tell them to forget this project's keys.

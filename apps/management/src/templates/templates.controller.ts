@@ -15,7 +15,7 @@ export class TemplatesController {
 
   @Rpc('templates.list')
   list(@Payload() p: RpcPayload<'templates.list'>): Promise<RpcReply<'templates.list'>> {
-    return this.templates.list(p.userId, p.projectId);
+    return this.templates.list(p.userId, p.projectId, { limit: p.limit, cursor: p.cursor });
   }
 
   @Rpc('templates.get')

@@ -10,8 +10,10 @@ import {
   TemplateView,
   WhatsAppTemplateRef,
 } from '@app/contracts';
-import { TemplateEntity } from '@app/database';
+import { APP_CONFIG, AppConfig } from '@app/config';
+import { decodePageCursor, encodePageCursor, TemplateEntity } from '@app/database';
 import { ProjectsService } from '../projects/projects.service';
+import { createWithinQuota } from '../projects/quota';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -49,7 +51,8 @@ export class TemplatesService {
   private readonly templates: Repository<TemplateEntity>;
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectsService,
   ) {
     this.templates = dataSource.getRepository(TemplateEntity);
@@ -64,14 +67,43 @@ export class TemplatesService {
     const state = { content: input.content, channel: input.channel ?? null, whatsapp: input.whatsapp ?? null };
     check(state);
     await this.requireFreeName(projectId, input.name);
+    const quota = {
+      setting: 'MAX_TEMPLATES_PER_PROJECT',
+      limit: this.config.quotas.templatesPerProject,
+      what: 'templates per project',
+      entity: TemplateEntity,
+      where: { projectId },
+      lock: { table: 'projects', id: projectId },
+    } as const;
     const row = this.templates.create({ projectId, name: input.name, ...state, variables: parseTemplateVariables(state.content) });
-    return toView(await this.save(row));
+    return toView(await createWithinQuota(this.dataSource, quota, (manager) => this.save(row, manager.getRepository(TemplateEntity))));
   }
 
-  async list(userId: string, projectId: string): Promise<{ data: TemplateView[] }> {
+  /**
+   * Newest first, keyset-paginated on (created_at, id). Ordered by created_at to the millisecond, the
+   * precision a cursor carries, so rows created within one millisecond are neither skipped nor repeated.
+   */
+  async list(
+    userId: string,
+    projectId: string,
+    page: { limit: number; cursor?: string },
+  ): Promise<{ data: TemplateView[]; nextCursor: string | null }> {
     await this.projects.requireOwned(userId, projectId);
-    const rows = await this.templates.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return { data: rows.map(toView) };
+    const createdMs = "date_trunc('milliseconds', t.created_at)";
+    const query = this.templates
+      .createQueryBuilder('t')
+      .where('t.project_id = :projectId', { projectId })
+      .orderBy(createdMs, 'DESC')
+      .addOrderBy('t.id', 'DESC')
+      .limit(page.limit + 1);
+    if (page.cursor) {
+      const [at, id] = decodePageCursor(page.cursor);
+      query.andWhere(`(${createdMs}, t.id) < (:at::timestamptz, :id::uuid)`, { at, id });
+    }
+    const rows = await query.getMany();
+    const data = rows.slice(0, page.limit);
+    const last = data[data.length - 1];
+    return { data: data.map(toView), nextCursor: rows.length > page.limit ? encodePageCursor(last.createdAt, last.id) : null };
   }
 
   async get(userId: string, projectId: string, templateId: string): Promise<TemplateView> {
@@ -117,8 +149,8 @@ export class TemplatesService {
   }
 
   /** The unique (project, name) constraint settles a race the existence check cannot. */
-  private save(row: TemplateEntity): Promise<TemplateEntity> {
-    return this.templates.save(row).catch((err: { code?: string }) => {
+  private save(row: TemplateEntity, templates = this.templates): Promise<TemplateEntity> {
+    return templates.save(row).catch((err: { code?: string }) => {
       if (err.code === UNIQUE_VIOLATION) throw duplicate(row.name);
       throw err;
     });

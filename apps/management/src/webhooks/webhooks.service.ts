@@ -14,9 +14,9 @@ import { generateWebhookSecret, SecretBox } from '@app/crypto';
 import { WebhookEndpointEntity } from '@app/database';
 import { ChangeFeed, OutboundAddressRefused, resolveOutbound } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
+import { createWithinQuota } from '../projects/quota';
 
 /** Stripe allows 16; a project needs a few (prod, staging, an audit sink), not hundreds. */
-const MAX_ENDPOINTS_PER_PROJECT = 20;
 
 function toView(e: WebhookEndpointEntity): WebhookEndpointView {
   return {
@@ -51,7 +51,7 @@ export class WebhooksService {
   private readonly endpoints: Repository<WebhookEndpointEntity>;
 
   constructor(
-    @Inject(DataSource) dataSource: DataSource,
+    @Inject(DataSource) private readonly dataSource: DataSource,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     private readonly projects: ProjectsService,
     private readonly box: SecretBox,
@@ -64,21 +64,28 @@ export class WebhooksService {
     await this.projects.requireOwned(userId, projectId);
     const events = checkEvents(input.events);
     await this.checkUrl(input.url);
-    if ((await this.endpoints.countBy({ projectId })) >= MAX_ENDPOINTS_PER_PROJECT) {
-      throw DomainError.validation('url', `cannot be added: a project has at most ${MAX_ENDPOINTS_PER_PROJECT} webhook endpoints`);
-    }
     const secret = generateWebhookSecret();
-    const row = await this.endpoints.save(
-      this.endpoints.create({
-        projectId,
-        url: input.url,
-        events,
-        secretSealed: this.box.seal(secret),
-        disabledAt: null,
-        disabledReason: null,
-        previousSecretSealed: null,
-        previousSecretExpiresAt: null,
-      }),
+    const quota = {
+      setting: 'MAX_WEBHOOKS_PER_PROJECT',
+      limit: this.config.quotas.webhooksPerProject,
+      what: 'webhook endpoints per project',
+      entity: WebhookEndpointEntity,
+      where: { projectId },
+      lock: { table: 'projects', id: projectId },
+    } as const;
+    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
+      manager.save(
+        manager.create(WebhookEndpointEntity, {
+          projectId,
+          url: input.url,
+          events,
+          secretSealed: this.box.seal(secret),
+          disabledAt: null,
+          disabledReason: null,
+          previousSecretSealed: null,
+          previousSecretExpiresAt: null,
+        }),
+      ),
     );
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
     return { ...toView(row), secret };

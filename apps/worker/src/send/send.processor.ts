@@ -3,7 +3,7 @@ import { DelayedError, Job } from 'bullmq';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { AttemptOutcome, DomainError, ErrorCode, ProviderOutcome, SendJobData } from '@app/contracts';
 import { MessageReadRepository } from '@app/database';
-import { ConnectorLoader, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
+import { ConnectorLoader, maxConcurrentOf, maxPerSecondOf, ProviderError, ProviderErrorKind } from '@app/connectors';
 import { contextFrom, inSpan, logBackgroundFailure, SpanKind, traceCarrier } from '@app/observability';
 import { ConnectorThrottle } from './connector-throttle';
 import { OutcomeReporter } from './outcome-reporter';
@@ -12,6 +12,8 @@ import { SendMetrics } from './send.metrics';
 
 /** Waits up to this long in-process for a throttle slot; longer waits park the job as delayed. */
 const MAX_INLINE_WAIT_MS = 1_000;
+/** A job that finds all of its connector's in-flight slots taken waits about this long, parked, before trying again. */
+const SLOT_RETRY_MS = 1_000;
 
 interface Failure {
   kind: ProviderErrorKind;
@@ -78,21 +80,29 @@ export class SendProcessor {
     try {
       const { connector, entity } = await this.loader.load(data.projectId, data.connectorId);
       connectorType = entity.type;
-      await this.awaitThrottle(job, token, entity.id, maxPerSecondOf(entity.type, entity.config));
-      base = { ...base, startedAt: new Date().toISOString() };
-      const providerSpan = {
-        kind: SpanKind.CLIENT,
-        attributes: { 'messagejs.connector.type': connectorType, 'messagejs.attempt': attempt },
-      };
-      const result = await inSpan(`provider ${connectorType}`, providerSpan, () =>
-        connector.sendMessage({
-          messageId: data.messageId,
-          to: data.to,
-          text: data.text,
-          subject: data.subject,
-          whatsappTemplate: data.whatsappTemplate,
-        }),
-      );
+      const slot = await this.takeSlot(job, token, entity.id, maxConcurrentOf(entity.config));
+      let result: Awaited<ReturnType<typeof connector.sendMessage>>;
+      try {
+        await this.awaitThrottle(job, token, entity.id, maxPerSecondOf(entity.type, entity.config));
+        base = { ...base, startedAt: new Date().toISOString() };
+        const providerSpan = {
+          kind: SpanKind.CLIENT,
+          attributes: { 'messagejs.connector.type': connectorType, 'messagejs.attempt': attempt },
+        };
+        result = await inSpan(`provider ${connectorType}`, providerSpan, () =>
+          connector.sendMessage({
+            messageId: data.messageId,
+            to: data.to,
+            text: data.text,
+            subject: data.subject,
+            whatsappTemplate: data.whatsappTemplate,
+          }),
+        );
+      } finally {
+        await slot
+          .release()
+          .catch((err: Error) => this.logger.warn(`could not release a send slot (its lease will expire): ${err.message}`));
+      }
       outcome = { ...base, finishedAt: new Date().toISOString(), result: 'sent', externalId: result.externalId };
       this.metrics.sent(connectorType);
       this.logger.debug(`attempt ${attempt}: ${connectorType} accepted the message as ${result.externalId}`);
@@ -128,6 +138,17 @@ export class SendProcessor {
       await job.updateData({ ...data, outcome });
       throw err;
     }
+  }
+
+  /**
+   * One of the connector's maxConcurrent in-flight slots; when all are taken (a slow or hanging
+   * provider) the job is parked, not held, so this worker's capacity goes to other connectors.
+   */
+  private async takeSlot(job: Job<SendJobData>, token: string | undefined, connectorId: string, max: number) {
+    const slot = await this.throttle.takeSlot(connectorId, max);
+    if (slot) return slot;
+    await job.moveToDelayed(Date.now() + Math.round(SLOT_RETRY_MS * (0.5 + Math.random())), token);
+    throw new DelayedError();
   }
 
   /** Takes a slot of the connector's send rate; a long wait parks the job (no attempt is used). */

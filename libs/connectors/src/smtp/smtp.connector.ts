@@ -3,7 +3,9 @@ import { createTransport, type Transporter } from 'nodemailer';
 import type SMTPPool from 'nodemailer/lib/smtp-pool';
 import { Connector, ConnectorContext, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { parseSmtpSender, SmtpConfig, SmtpCredentials, SmtpSender } from './smtp.credentials';
+import { PUBLIC_ONLY } from '@app/transport';
 import { classifySmtpError } from './smtp.errors';
+import { connectChecked } from './smtp.socket';
 import { smtpRecipientProblem } from './smtp.recipient';
 
 const TIMEOUT_MS = 15_000;
@@ -21,7 +23,8 @@ export class SmtpConnector implements Connector {
   readonly #secrets: string[];
   #closed = false;
 
-  constructor(credentials: SmtpCredentials, _config: SmtpConfig = {}, _context?: ConnectorContext) {
+  constructor(credentials: SmtpCredentials, _config: SmtpConfig = {}, context?: ConnectorContext) {
+    const policy = context?.outbound ?? PUBLIC_ONLY;
     const { host, port, username, password = '' } = credentials;
     this.#host = host;
     // Credentials are validated when written; fall back to the raw value rather than refuse here.
@@ -37,6 +40,13 @@ export class SmtpConnector implements Connector {
       connectionTimeout: TIMEOUT_MS,
       greetingTimeout: TIMEOUT_MS,
       socketTimeout: TIMEOUT_MS,
+      // Every pooled connection is opened here, through the outbound guard; nodemailer resolves nothing itself.
+      getSocket: (_options, callback) => {
+        connectChecked(host, port, policy, TIMEOUT_MS).then(
+          (connection) => callback(null, { connection }),
+          (err: Error) => callback(err, undefined),
+        );
+      },
     });
     // The password as typed and as AUTH LOGIN / AUTH PLAIN put it on the wire, longest first.
     this.#secrets = password

@@ -26,7 +26,8 @@ afterEach(() => {
 });
 
 function connector(botToken = token, options: { timeoutMs?: number; baseUrl?: string } = {}): TelegramConnector {
-  return new TelegramConnector({ botToken }, { baseUrl: options.baseUrl ?? fake.baseUrl }, options);
+  const outbound = { allowPrivate: true, allowedHosts: [] }; // the fake listens on loopback
+  return new TelegramConnector({ botToken }, { baseUrl: options.baseUrl ?? fake.baseUrl }, { outbound, ...options });
 }
 
 function send(to: string, via = connector()) {
@@ -223,12 +224,22 @@ describe('Telegram credentials and the ConnectorRegistry', () => {
 
   it('builds a working TelegramConnector from stored credentials and config', async () => {
     const registry = new ConnectorRegistry();
-    const built = registry.create('telegram', { botToken: token }, { baseUrl: fake.baseUrl }, { connectorId: 'c1' });
+    const outbound = { allowPrivate: true, allowedHosts: [] };
+    const built = registry.create('telegram', { botToken: token }, { baseUrl: fake.baseUrl }, { connectorId: 'c1', outbound });
     expect(built).toBeInstanceOf(TelegramConnector);
     await expect(built.validate()).resolves.toMatchObject({ ok: true });
     expect(registry.credentialsClass('telegram')).toBe(TelegramCredentials);
     expect(registry.configClass('telegram')).toBe(TelegramConfig);
     expect(registry.supportedTypes()).toContain('telegram');
+  });
+
+  it('builds connectors that call public addresses only, unless the context allows more', async () => {
+    const strict = new ConnectorRegistry().create('telegram', { botToken: token }, { baseUrl: fake.baseUrl }, { connectorId: 'c1' });
+    await expect(rejection(strict.validate())).resolves.toMatchObject({
+      kind: 'permanent',
+      code: 'outbound_address_refused',
+      message: "Telegram's address is refused: 127.0.0.1 is a loopback address",
+    });
   });
 
   it('refuses a type it has no factory for', () => {

@@ -1,4 +1,6 @@
+import type { OutboundPolicy } from '@app/transport';
 import { Connector, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
+import { ProviderHttp } from '../provider-http';
 import { TELEGRAM_DEFAULT_BASE_URL, TelegramConfig, TelegramCredentials } from './telegram.credentials';
 import { classifyTelegramFailure } from './telegram.errors';
 
@@ -7,6 +9,8 @@ const DEFAULT_TIMEOUT_MS = 15_000;
 export interface TelegramConnectorOptions {
   /** Per-request timeout; 15 s unless a test needs it shorter. */
   timeoutMs?: number;
+  /** Which addresses the base URL may resolve to; public ones only when absent. */
+  outbound?: OutboundPolicy;
 }
 
 /** Talks to the Telegram Bot API (https://core.telegram.org/bots/api) for one bot. */
@@ -16,11 +20,13 @@ export class TelegramConnector implements Connector {
   readonly #token: string;
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
+  readonly #http: ProviderHttp;
 
   constructor(credentials: TelegramCredentials, config: TelegramConfig = {}, options: TelegramConnectorOptions = {}) {
     this.#token = credentials.botToken;
     this.#baseUrl = (config.baseUrl ?? TELEGRAM_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#http = new ProviderHttp(options.outbound);
   }
 
   async validate(): Promise<VerifyResult> {
@@ -38,19 +44,23 @@ export class TelegramConnector implements Connector {
     return { externalId: `${String(sent.chat.id)}:${String(sent.message_id)}` };
   }
 
+  async close(): Promise<void> {
+    this.#http.close();
+  }
+
   /** GET without params, POST JSON with them; returns the `result` of an `{ok:true}` answer. */
   async #call(method: string, params?: Record<string, unknown>): Promise<unknown> {
     let status: number;
     let text: string;
     try {
-      const response = await fetch(`${this.#baseUrl}/bot${this.#token}/${method}`, {
+      const response = await this.#http.request(`${this.#baseUrl}/bot${this.#token}/${method}`, {
         method: params ? 'POST' : 'GET',
         headers: params ? { 'content-type': 'application/json' } : undefined,
         body: params ? JSON.stringify(params) : undefined,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        timeoutMs: this.#timeoutMs,
       });
       status = response.status;
-      text = await response.text();
+      text = response.text;
     } catch (error) {
       throw this.#withoutToken(classifyTelegramFailure({ error }));
     }

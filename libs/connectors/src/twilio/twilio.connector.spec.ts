@@ -54,7 +54,8 @@ function connector(build: Build = {}): TwilioConnector {
     authToken: build.authToken ?? account.authToken,
     ...(build.sender ?? { from: FROM }),
   };
-  const context = { connectorId: CONNECTOR_ID, ...(build.publicUrl ? { publicUrl: build.publicUrl } : {}) };
+  const outbound = { allowPrivate: true, allowedHosts: [] }; // the fake listens on loopback
+  const context = { connectorId: CONNECTOR_ID, outbound, ...(build.publicUrl ? { publicUrl: build.publicUrl } : {}) };
   return new TwilioConnector(credentials, { baseUrl: build.baseUrl ?? fake.baseUrl }, context, { timeoutMs: build.timeoutMs });
 }
 

@@ -8,6 +8,7 @@ import {
   VerifyResult,
 } from '../connector.interface';
 import { TWILIO_DEFAULT_BASE_URL, TwilioConfig, TwilioCredentials } from './twilio.credentials';
+import { ProviderHttp } from '../provider-http';
 import { classifyTwilioFailure } from './twilio.errors';
 import { mapTwilioStatus } from './twilio.signature';
 
@@ -35,6 +36,7 @@ export class TwilioConnector implements Connector {
   readonly #statusCallback: string | undefined;
   readonly #baseUrl: string;
   readonly #timeoutMs: number;
+  readonly #http: ProviderHttp;
 
   constructor(credentials: TwilioCredentials, config: TwilioConfig, context: ConnectorContext, options: TwilioConnectorOptions = {}) {
     this.#accountSid = credentials.accountSid;
@@ -48,6 +50,7 @@ export class TwilioConnector implements Connector {
     this.#statusCallback = context.publicUrl ? twilioStatusCallbackUrl(context.publicUrl, context.connectorId) : undefined;
     this.#baseUrl = (config.baseUrl ?? TWILIO_DEFAULT_BASE_URL).replace(/(?<!\/)\/+$/, '');
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#http = new ProviderHttp(context.outbound);
   }
 
   /** Fetches the Account resource: proves the SID and token and names the account. */
@@ -77,6 +80,10 @@ export class TwilioConnector implements Connector {
     return mapTwilioStatus(fetched.status);
   }
 
+  async close(): Promise<void> {
+    this.#http.close();
+  }
+
   #messagesPath(suffix: string): string {
     return `/${API_VERSION}/Accounts/${encodeURIComponent(this.#accountSid)}/Messages${suffix}`;
   }
@@ -87,7 +94,7 @@ export class TwilioConnector implements Connector {
     let text: string;
     let retryAfter: string | null;
     try {
-      const response = await fetch(`${this.#baseUrl}${path}`, {
+      const response = await this.#http.request(`${this.#baseUrl}${path}`, {
         method,
         headers: {
           authorization: this.#authorization,
@@ -95,11 +102,11 @@ export class TwilioConnector implements Connector {
           ...(form ? { 'content-type': 'application/x-www-form-urlencoded' } : {}),
         },
         body: form ? new URLSearchParams(form).toString() : undefined,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        timeoutMs: this.#timeoutMs,
       });
       status = response.status;
-      retryAfter = response.headers.get('retry-after');
-      text = await response.text();
+      retryAfter = response.header('retry-after');
+      text = response.text;
     } catch (error) {
       throw this.#withoutSecrets(classifyTwilioFailure({ error }));
     }

@@ -1,6 +1,6 @@
 import { ThroughputConfig } from '../throughput';
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsOptional, IsString, IsUrl, Length, Matches, ValidateBy, ValidationArguments } from 'class-validator';
+import { IsOptional, IsString, IsUrl, Length, Matches, MaxLength, ValidateBy, ValidationArguments } from 'class-validator';
 
 export const TWILIO_DEFAULT_BASE_URL = 'https://api.twilio.com';
 
@@ -65,8 +65,13 @@ export class TwilioCredentials {
 }
 
 export class TwilioConfig extends ThroughputConfig {
-  @ApiPropertyOptional({ description: 'Another Twilio API host or a test fake', default: TWILIO_DEFAULT_BASE_URL })
+  @ApiPropertyOptional({
+    description: 'Another Twilio API host or a test fake; must reach a public address unless the operator allows its host',
+    default: TWILIO_DEFAULT_BASE_URL,
+    maxLength: 2048,
+  })
   @IsOptional()
+  @MaxLength(2048)
   @IsUrl({ require_tld: false, protocols: ['http', 'https'], require_protocol: true })
   baseUrl?: string;
 }

@@ -41,7 +41,8 @@ interface ConnectorOverrides {
 function connector(overrides: ConnectorOverrides = {}): WhatsAppConnector {
   const { accessToken = number.accessToken, phoneNumberId = number.phoneNumberId, timeoutMs } = overrides;
   const config = { baseUrl: overrides.baseUrl ?? fake.baseUrl, apiVersion: overrides.apiVersion };
-  return new WhatsAppConnector({ accessToken, phoneNumberId }, config, { connectorId: 'conn_wa' }, { timeoutMs });
+  const outbound = { allowPrivate: true, allowedHosts: [] }; // the fake listens on loopback
+  return new WhatsAppConnector({ accessToken, phoneNumberId }, config, { connectorId: 'conn_wa', outbound }, { timeoutMs });
 }
 
 function send(to: string, extra: Partial<OutboundMessage> = {}, via = connector()) {
@@ -334,8 +335,9 @@ describe('WhatsApp credentials and config', () => {
       accessToken: number.accessToken,
       phoneNumberId: number.phoneNumberId,
       appSecret: APP_SECRET,
+      verifyToken: 'hub-verify-me',
     });
-    const config = Object.assign(new WhatsAppConfig(), { baseUrl: fake.baseUrl, apiVersion: 'v22.0', verifyToken: 'hub-verify-me' });
+    const config = Object.assign(new WhatsAppConfig(), { baseUrl: fake.baseUrl, apiVersion: 'v22.0' });
     expect([...(await validate(credentials)), ...(await validate(config))]).toEqual([]);
   });
 
@@ -349,7 +351,12 @@ describe('WhatsApp credentials and config', () => {
     ],
     ['a base URL without protocol', new WhatsAppConfig(), { baseUrl: 'graph.facebook.com' }, 'baseUrl'],
     ['a version without the v', new WhatsAppConfig(), { apiVersion: '21.0' }, 'apiVersion'],
-    ['a 7-character verify token', new WhatsAppConfig(), { verifyToken: 'short12' }, 'verifyToken'],
+    [
+      'a 7-character verify token',
+      new WhatsAppCredentials(),
+      { accessToken: 'E'.repeat(40), phoneNumberId: '1', verifyToken: 'short12' },
+      'verifyToken',
+    ],
   ])('rejects %s', async (_title, instance, values, property) => {
     const errors = await validate(Object.assign(instance, values));
     expect(errors.map((e) => e.property)).toEqual([property]);

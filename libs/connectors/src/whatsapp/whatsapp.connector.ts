@@ -1,5 +1,6 @@
 import { Connector, ConnectorContext, OutboundMessage, ProviderError, SendResult, VerifyResult } from '../connector.interface';
 import { WHATSAPP_DEFAULT_API_VERSION, WHATSAPP_DEFAULT_BASE_URL, WhatsAppConfig, WhatsAppCredentials } from './whatsapp.credentials';
+import { ProviderHttp, ProviderResponse } from '../provider-http';
 import { classifyWhatsAppFailure } from './whatsapp.errors';
 import { toWhatsAppDigits } from './whatsapp.recipient';
 
@@ -17,12 +18,13 @@ export class WhatsAppConnector implements Connector {
   readonly #accessToken: string;
   readonly #phoneNumberUrl: string;
   readonly #timeoutMs: number;
+  readonly #http: ProviderHttp;
 
   constructor(
     credentials: WhatsAppCredentials,
     config: WhatsAppConfig = {},
-    // Status arrives by webhook at a URL set in the Meta dashboard, so the context is not needed to send.
-    _context?: ConnectorContext,
+    // Status arrives by webhook at a URL set in the Meta dashboard: only the outbound policy is needed.
+    context?: ConnectorContext,
     options: WhatsAppConnectorOptions = {},
   ) {
     this.#accessToken = credentials.accessToken;
@@ -30,6 +32,7 @@ export class WhatsAppConnector implements Connector {
     const version = config.apiVersion ?? WHATSAPP_DEFAULT_API_VERSION;
     this.#phoneNumberUrl = `${baseUrl}/${version}/${encodeURIComponent(credentials.phoneNumberId)}`;
     this.#timeoutMs = options.timeoutMs ?? DEFAULT_TIMEOUT_MS;
+    this.#http = new ProviderHttp(context?.outbound);
   }
 
   async validate(): Promise<VerifyResult> {
@@ -52,26 +55,28 @@ export class WhatsAppConnector implements Connector {
     return { externalId: first.id };
   }
 
+  async close(): Promise<void> {
+    this.#http.close();
+  }
+
   /** Calls the phone number node (`path` is appended to it); returns the parsed 2xx JSON body. */
   async #call(method: 'GET' | 'POST', path: string, body?: Record<string, unknown>): Promise<unknown> {
-    let response: Response;
-    let text: string;
+    let response: ProviderResponse;
     try {
-      response = await fetch(`${this.#phoneNumberUrl}${path}`, {
+      response = await this.#http.request(`${this.#phoneNumberUrl}${path}`, {
         method,
         headers: {
           authorization: `Bearer ${this.#accessToken}`,
           ...(body ? { 'content-type': 'application/json' } : {}),
         },
         body: body ? JSON.stringify(body) : undefined,
-        signal: AbortSignal.timeout(this.#timeoutMs),
+        timeoutMs: this.#timeoutMs,
       });
-      text = await response.text();
     } catch (error) {
       throw this.#withoutToken(classifyWhatsAppFailure({ error }));
     }
-    if (response.ok) return parseJson(text);
-    const failure = { status: response.status, body: text, retryAfter: response.headers.get('retry-after') };
+    if (response.status >= 200 && response.status < 300) return parseJson(response.text);
+    const failure = { status: response.status, body: response.text, retryAfter: response.header('retry-after') };
     throw this.#withoutToken(classifyWhatsAppFailure(failure));
   }
 

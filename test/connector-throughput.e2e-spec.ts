@@ -1,0 +1,108 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import path from 'node:path';
+import { TelegramFake } from './fakes/telegram.fake';
+import { eventually, Platform } from './support/platform';
+import { createTenant, Tenant } from './support/tenant';
+
+jest.setTimeout(120_000);
+
+/** The most sends any one-second window [t, t + 1000 ms) holds, over sorted arrival times. */
+function busiestSecond(times: number[]): number {
+  let most = 0;
+  for (let i = 0, j = 0; i < times.length; i++) {
+    while (times[i] - times[j] >= 1000) j++;
+    most = Math.max(most, i - j + 1);
+  }
+  return most;
+}
+
+/**
+ * Issue 9's provider-safety probes: a connector's maxPerSecond holds in every one-second window as the
+ * provider sees it, across two worker processes, and one tenant's hanging provider holds only its
+ * connector's maxConcurrent slots while another tenant's sends go on.
+ */
+describe('connector throughput ceilings', () => {
+  let platform: Platform;
+  let telegram: TelegramFake;
+  let hanging: TelegramFake;
+  let secondWorker: ChildProcess | undefined;
+
+  beforeAll(async () => {
+    [telegram, hanging] = await Promise.all([TelegramFake.start(), TelegramFake.start({ delayMs: 10 * 60_000 })]);
+    // Few worker slots: without maxConcurrent, one hanging connector would hold all of them.
+    platform = await Platform.start({ env: { RATE_LIMIT_PER_SECOND: '1000', WORKER_CONCURRENCY: '8' } });
+    secondWorker = spawn(process.execPath, [path.resolve(__dirname, '..', 'dist', 'apps', 'worker', 'main.js')], {
+      env: platform.env,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error('the second worker did not start')), 30_000);
+      secondWorker!.stdout!.on('data', (chunk: Buffer) => {
+        if (/consuming connector\./.test(chunk.toString())) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+      secondWorker!.stderr!.resume();
+    });
+  });
+
+  afterAll(async () => {
+    if (secondWorker && secondWorker.exitCode === null) {
+      const exited = new Promise((r) => secondWorker!.once('exit', r));
+      secondWorker.kill('SIGKILL');
+      await exited;
+    }
+    await platform?.stop();
+    await Promise.all([telegram?.close(), hanging?.close()]);
+  });
+
+  async function telegramTenant(fake: TelegramFake, config: Record<string, unknown> = {}): Promise<Tenant & { connectorId: string }> {
+    const tenant = await createTenant(platform);
+    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
+      token: tenant.accessToken,
+      body: { type: 'telegram', name: 'bot', credentials: { botToken: fake.addToken() }, config: { baseUrl: fake.baseUrl, ...config } },
+    });
+    expect(connector.status).toBe(201);
+    return { ...tenant, connectorId: connector.body.id };
+  }
+
+  const queue = (tenant: Tenant, count: number, prefix: string) =>
+    Promise.all(
+      Array.from({ length: count }, (_, i) =>
+        platform
+          .request('POST', 'messages', { token: tenant.apiKey, body: { to: '4242', message: `${prefix} ${i}`, connector: 'telegram' } })
+          .then((res) => expect(res.status).toBe(202)),
+      ),
+    );
+
+  it('never lets more than 30 sends reach Telegram in any one-second window (default 30/s, 300 queued, two workers)', async () => {
+    const tenant = await telegramTenant(telegram);
+    await queue(tenant, 300, 'burst');
+    const arrivals = () => telegram.sent.filter((s) => s.text.startsWith('burst '));
+    await eventually(async () => arrivals().length === 300, 60_000, 250);
+    const times = arrivals()
+      .map((s) => s.at.getTime())
+      .sort((a, b) => a - b);
+    const most = busiestSecond(times);
+    console.log(`300 sends at maxPerSecond 30: busiest one-second window held ${most}; took ${times[299] - times[0]} ms`);
+    expect(most).toBeLessThanOrEqual(30);
+    // …and the ceiling is not reached by sending far slower: 300 sends take roughly ten seconds, not thirty.
+    expect(times[299] - times[0]).toBeLessThan(20_000);
+  });
+
+  it("holds exactly maxConcurrent sends on a hanging provider while another tenant's connector keeps sending", async () => {
+    const stuck = await telegramTenant(hanging, { maxConcurrent: 3 });
+    const healthy = await telegramTenant(telegram);
+    await queue(stuck, 20, 'stuck');
+    await eventually(async () => (hanging.requests.sendMessage ?? 0) >= 3);
+
+    const started = Date.now();
+    await queue(healthy, 10, 'healthy');
+    await eventually(async () => telegram.sent.filter((s) => s.text.startsWith('healthy ')).length === 10, 10_000);
+    const tookMs = Date.now() - started;
+    console.log(`10 sends of another tenant while a hanging provider held its slots: ${tookMs} ms`);
+    // The hanging connector never got a fourth request in flight, though 17 more of its messages wait.
+    expect(hanging.requests.sendMessage).toBe(3);
+  });
+});
