@@ -22,12 +22,13 @@ describe('operations', () => {
     }
   });
 
+  // Each app checks only the settings it reads: the encryption key is checked by the apps that hold credentials.
   it.each([
-    [{ JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters'],
-    [{ MESSAGEJS_ENCRYPTION_KEY: 'AAAA' }, 'MESSAGEJS_ENCRYPTION_KEY must decode to exactly 32 bytes'],
-    [{ PORT: 'eighty' }, 'PORT'],
-    [{ DATABASE_URL: '' }, 'DATABASE_URL'],
-  ])('stops an app with a one-line reason on a bad setting %j', (override, reason) => {
+    [{ JWT_SECRET: 'short' }, 'JWT_SECRET must be at least 32 characters', 'gateway'],
+    [{ MESSAGEJS_ENCRYPTION_KEY: 'AAAA' }, 'MESSAGEJS_ENCRYPTION_KEY must decode to exactly 32 bytes', 'management'],
+    [{ PORT: 'eighty' }, 'PORT', 'gateway'],
+    [{ DATABASE_URL: '' }, 'DATABASE_URL', 'gateway'],
+  ])('stops an app with a one-line reason on a bad setting %j', (override, reason, app) => {
     const env = {
       PATH: process.env.PATH,
       DATABASE_URL: databaseUrl('unused'),
@@ -35,11 +36,11 @@ describe('operations', () => {
       MESSAGEJS_ENCRYPTION_KEY: Buffer.alloc(32, 1).toString('base64'),
       ...override,
     };
-    const run = spawnSync(process.execPath, [path.join(ROOT, 'dist/apps/gateway/main.js')], { env, encoding: 'utf8', timeout: 20_000 });
+    const run = spawnSync(process.execPath, [path.join(ROOT, `dist/apps/${app}/main.js`)], { env, encoding: 'utf8', timeout: 20_000 });
     expect(run.status).toBe(1);
     const lines = run.stderr.trim().split('\n');
     expect(lines).toHaveLength(1);
-    expect(lines[0]).toMatch(/^gateway: configuration error: /);
+    expect(lines[0]).toMatch(new RegExp(`^${app}: configuration error: `));
     expect(lines[0]).toContain(reason);
   });
 

@@ -1,6 +1,7 @@
 import http from 'node:http';
 import https from 'node:https';
 import { isIP } from 'node:net';
+import { withTraceHeaders } from '@app/observability';
 import { outboundLookup, OutboundPolicy, PUBLIC_ONLY, resolveUnder, skipsAddressCheck } from '@app/transport';
 
 export interface ProviderRequest {
@@ -49,7 +50,11 @@ export class ProviderHttp {
     return new Promise<ProviderResponse>((resolve, reject) => {
       const req = (secure ? https : http).request(target, {
         method: init.method,
-        headers: { ...init.headers, ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}) },
+        // The caller's trace context goes with every provider call (traceparent/tracestate only, never baggage).
+        headers: withTraceHeaders({
+          ...init.headers,
+          ...(init.body !== undefined ? { 'content-length': String(Buffer.byteLength(body)) } : {}),
+        }),
         agent: secure ? this.#agents.https : this.#agents.http,
         lookup: outboundLookup(allowAny),
       });

@@ -49,7 +49,7 @@ export function startTracing(app: string, otlpEndpoint: string | undefined): voi
       : [],
   });
   provider.register();
-  // Every fetch (the Telegram, WhatsApp and Twilio connectors) carries the caller's trace context.
+  // Any fetch made inside a span carries the caller's trace context (the connectors' ProviderHttp adds it itself).
   subscribe('undici:request:create', (message) => {
     const { request } = message as { request: { addHeader(name: string, value: string): unknown } };
     for (const [name, value] of Object.entries(withTraceHeaders({}))) request.addHeader(name, value);
