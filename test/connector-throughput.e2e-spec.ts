@@ -7,10 +7,10 @@ import { createTenant, Tenant } from './support/tenant';
 jest.setTimeout(120_000);
 
 /** The most sends any one-second window [t, t + 1000 ms) holds, over sorted arrival times. */
-function busiestSecond(times: number[]): number {
+function busiestWindow(times: number[], windowMs: number): number {
   let most = 0;
   for (let i = 0, j = 0; i < times.length; i++) {
-    while (times[i] - times[j] >= 1000) j++;
+    while (times[i] - times[j] >= windowMs) j++;
     most = Math.max(most, i - j + 1);
   }
   return most;
@@ -89,9 +89,15 @@ describe('connector throughput ceilings', () => {
       .sort((a, b) => a - b);
     const measured = times.filter((t) => t >= queuedAt);
     expect(measured.length).toBeGreaterThanOrEqual(150);
-    const most = busiestSecond(measured);
+    // The fake stamps a send when this (jest) process gets to it, up to STAMP_JITTER_MS after the send left
+    // (event loop and GC pauses here). Sends that left within one second therefore show up within a window
+    // of 1 s plus that jitter; conversely any window of 1 s minus the jitter only holds sends that left
+    // within one second of each other, so that is the window the ceiling is checked on.
+    const STAMP_JITTER_MS = 200;
+    const most = busiestWindow(measured, 1000 - STAMP_JITTER_MS);
     console.log(
-      `300 sends at maxPerSecond 30: busiest one-second window of the ${measured.length} after queueing held ${most}; took ${times[299] - times[0]} ms`,
+      `300 sends at maxPerSecond 30 (${measured.length} after queueing): busiest ${1000 - STAMP_JITTER_MS} ms window held ${most}, ` +
+        `busiest 1 s window of stamps ${busiestWindow(measured, 1000)}; took ${times[299] - times[0]} ms`,
     );
     expect(most).toBeLessThanOrEqual(30);
     // …and the ceiling is not reached by sending far slower: 300 sends take roughly ten seconds, not thirty.

@@ -7,7 +7,7 @@ import { APP_CONFIG, AppConfig, closeRedis, createRedis } from '@app/config';
  * Sends are spaced this much wider than 1/maxPerSecond, so the jitter between taking a slot and the
  * request reaching the provider cannot put maxPerSecond + 1 sends into one of the provider's seconds.
  */
-export const SPACING_MARGIN = 1.1;
+export const SPACING_MARGIN = 1.2;
 
 /**
  * GCRA (a leaky bucket without a timer) over Redis, one key per connector, shared by every worker:
