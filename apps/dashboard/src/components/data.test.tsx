@@ -55,7 +55,8 @@ describe('Pager', () => {
       path: '/list',
       validateSearch: (raw: Record<string, unknown>) => raw as { cursor?: string; status?: string },
       component: function List() {
-        const { cursor } = useSearch({ strict: false }) as { cursor?: string };
+        const search: unknown = useSearch({ strict: false });
+        const { cursor } = search as { cursor?: string };
         return <Pager label="Pages" cursor={cursor} nextCursor={nextCursor} first="Newest" next="Older" />;
       },
     });
