@@ -4,7 +4,7 @@ import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { ConnectorRegistry } from '@app/connectors';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { TransportModule, WebhookDeliveryQueue } from '@app/transport';
+import { TransportModule, WebhookDeliveryQueueModule } from '@app/transport';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth/auth.controller';
@@ -28,6 +28,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
     LoggerModule.forApp('management'),
     DatabaseModule,
     TransportModule,
+    WebhookDeliveryQueueModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
@@ -42,7 +43,6 @@ import { WebhooksService } from './webhooks/webhooks.service';
     TemplatesService,
     WebhooksService,
     WebhookDeliveriesService,
-    WebhookDeliveryQueue,
     secretBoxProvider,
     ConnectorRegistry,
     ConnectorLoader,
