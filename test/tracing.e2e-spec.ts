@@ -1,8 +1,11 @@
 import { randomBytes } from 'node:crypto';
+import { Queue } from 'bullmq';
+import Redis from 'ioredis';
+import { connectorQueueName } from '@app/contracts';
 import { TwilioFake } from './fakes/twilio.fake';
 import { OtlpReceiver, ReceivedSpan } from './support/otlp-receiver';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addTwilioConnector, addWebhookEndpoint, createTenant, Tenant } from './support/tenant';
 import { Receiver } from './support/webhook-receiver';
 
 jest.setTimeout(90_000);
@@ -35,6 +38,10 @@ describe('tracing', () => {
     return res.body.id;
   };
 
+  /** The first exported span named `name` about this message. */
+  const spanOf = (name: string, messageId: string): Promise<ReceivedSpan> =>
+    eventually(async () => otlp.spans.find((s) => s.name === name && s.attributes['messagejs.message_id'] === messageId));
+
   /** The trace a message was accepted in, once the dispatcher's accept span has been exported. */
   const traceOf = (messageId: string): Promise<ReceivedSpan> =>
     eventually(async () => otlp.spans.find((s) => s.name === 'message.accept' && s.attributes['messagejs.message_id'] === messageId));
@@ -48,25 +55,13 @@ describe('tracing', () => {
         OTEL_BSP_SCHEDULE_DELAY: '100',
         LOG_LEVEL: 'debug',
         WEBHOOK_ALLOW_PRIVATE: 'true',
+        // Twilio is given a StatusCallback: its receipts reach the platform (the test posts them as through a proxy).
+        PUBLIC_URL: 'https://messagejs.example.test',
       },
     });
     tenant = await createTenant(platform);
-    const account = twilio.addAccount();
-    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token: tenant.accessToken,
-      body: {
-        type: 'twilio',
-        name: 'sms',
-        credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-        config: { baseUrl: twilio.baseUrl },
-      },
-    });
-    expect(connector.status).toBe(201);
-    const endpoint = await platform.request('POST', `projects/${tenant.projectId}/webhooks`, {
-      token: tenant.accessToken,
-      body: { url: receiver.url('/hooks'), events: ['message.queued', 'message.sent'] },
-    });
-    expect(endpoint.status).toBe(201);
+    await addTwilioConnector(platform, tenant, twilio);
+    await addWebhookEndpoint(platform, tenant, receiver.url('/hooks'), ['message.queued', 'message.sent', 'message.delivered']);
   });
 
   afterAll(async () => {
@@ -141,6 +136,64 @@ describe('tracing', () => {
         return found.length > 0 && found;
       });
       for (const line of lines) expect([app, line.traceId, line.requestId]).toEqual([app, traceId, requestId]);
+    }
+  });
+
+  it("records a provider receipt in the message's trace, linked to the receipt's own request", async () => {
+    const messageId = await send();
+    const accept = await traceOf(messageId);
+    const sent = await eventually(async () => {
+      const message = (await platform.request('GET', `messages/${messageId}`, { token: tenant.apiKey })).body;
+      return message.status === 'sent' && message;
+    });
+
+    const res = await twilio.deliverStatusCallback(sent.externalId, 'delivered', { via: platform.baseUrl });
+    expect(res.status).toBe(200);
+
+    // The status change hangs off the accept span; the provider's request is a trace of its own, linked.
+    const receipt = await spanOf('message.receipt delivered', messageId);
+    expect([receipt.traceId, receipt.parentSpanId]).toEqual([accept.traceId, accept.spanId]);
+    const request = await eventually(async () =>
+      otlp.spans.find((s) => s.service === 'gateway' && s.name.startsWith('POST /api/v1/callbacks/twilio') && s.traceId !== accept.traceId),
+    );
+    const requestTrace = otlp.trace(request.traceId).map((s) => s.spanId);
+    expect(receipt.links.filter((l) => l.traceId === request.traceId && requestTrace.includes(l.spanId))).toHaveLength(1);
+    // What follows from it stays in the message's trace too: the status event, the webhook and its delivery.
+    const status = await spanOf('message.status delivered', messageId);
+    expect([status.traceId, status.parentSpanId]).toEqual([accept.traceId, receipt.spanId]);
+    const webhook = await eventually(async () => receiver.at('/hooks', messageId, 'message.delivered')[0]);
+    expect(TRACEPARENT.exec(String(webhook.headers.traceparent))?.[1]).toBe(accept.traceId);
+  });
+
+  it('keeps a message the outbox sweep re-queues in its own trace', async () => {
+    // No worker, and the job taken out of Redis: only the outbox sweep can get this message sent.
+    await platform.terminate('worker');
+    const connection = new Redis(platform.env.REDIS_URL, { maxRetriesPerRequest: null });
+    const queue = new Queue(connectorQueueName('twilio'), { connection, prefix: `${platform.redisPrefix}:bull` });
+    try {
+      const messageId = await send();
+      const accept = await traceOf(messageId);
+      await eventually(async () => (await queue.getJob(messageId)) !== undefined);
+      expect(await queue.remove(messageId)).toBe(1);
+
+      const requeue = await spanOf('message.requeue', messageId);
+      expect([requeue.service, requeue.traceId, requeue.parentSpanId]).toEqual(['dispatcher', accept.traceId, accept.spanId]);
+      // Linked to the sweep that found it, which is a trace of its own.
+      const sweep = otlp.spans.find((s) => s.name === 'outbox.requeue' && requeue.links.some((l) => l.spanId === s.spanId));
+      expect(sweep?.traceId).not.toBe(accept.traceId);
+      const job = await eventually(async () => queue.getJob(messageId));
+      expect(TRACEPARENT.exec(String(job.data.trace?.traceparent))?.[1]).toBe(accept.traceId);
+
+      await platform.startApp('worker');
+      const sendSpan = await spanOf('message.send', messageId);
+      const requeues = otlp.spans.filter((s) => s.name === 'message.requeue' && s.attributes['messagejs.message_id'] === messageId);
+      expect(sendSpan.traceId).toBe(accept.traceId);
+      expect(requeues.map((s) => s.spanId)).toContain(sendSpan.parentSpanId);
+      await spanOf('message.status sent', messageId).then((s) => expect(s.traceId).toBe(accept.traceId));
+    } finally {
+      await queue.close();
+      connection.disconnect();
+      if (!platform.processes.has('worker')) await platform.startApp('worker');
     }
   });
 

@@ -9,6 +9,8 @@ export interface ReceivedSpan {
   parentSpanId?: string;
   name: string;
   attributes: Record<string, string | number | boolean>;
+  /** Spans (of any trace) this one is linked to. */
+  links: Array<{ traceId: string; spanId: string }>;
 }
 
 interface OtlpValue {
@@ -25,7 +27,14 @@ interface OtlpTraceRequest {
   resourceSpans?: Array<{
     resource?: { attributes?: OtlpAttribute[] };
     scopeSpans?: Array<{
-      spans?: Array<{ traceId: string; spanId: string; parentSpanId?: string; name: string; attributes?: OtlpAttribute[] }>;
+      spans?: Array<{
+        traceId: string;
+        spanId: string;
+        parentSpanId?: string;
+        name: string;
+        attributes?: OtlpAttribute[];
+        links?: Array<{ traceId: string; spanId: string }>;
+      }>;
     }>;
   }>;
 }
@@ -69,6 +78,7 @@ export class OtlpReceiver {
                 parentSpanId: s.parentSpanId || undefined,
                 name: s.name,
                 attributes: attributesOf(s.attributes),
+                links: (s.links ?? []).map((l) => ({ traceId: l.traceId, spanId: l.spanId })),
               });
             }
           }

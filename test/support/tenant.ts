@@ -34,17 +34,57 @@ export async function createTenant(
     apiKey: key.body.key,
   };
   if (options.telegram) {
-    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token,
-      body: {
-        type: 'telegram',
-        name: 'Bot',
-        credentials: { botToken: options.telegram.botToken },
-        config: { baseUrl: options.telegram.baseUrl },
-      },
+    const { botToken, baseUrl } = options.telegram;
+    tenant.connectorId = await addConnector(platform, tenant, {
+      type: 'telegram',
+      name: 'Bot',
+      credentials: { botToken },
+      config: { baseUrl },
     });
-    if (connector.status !== 201) throw new Error(`connector failed: ${connector.status} ${connector.text}`);
-    tenant.connectorId = connector.body.id;
   }
   return tenant;
+}
+
+/** Adds a connector to the tenant's project; returns its id (throws unless it was created). */
+export async function addConnector(
+  platform: PlatformApi,
+  tenant: Tenant,
+  connector: { type: string; name?: string; credentials: object; config?: object },
+): Promise<string> {
+  const { type, name = type, credentials, config = {} } = connector;
+  const res = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
+    token: tenant.accessToken,
+    body: { type, name, credentials, config },
+  });
+  if (res.status !== 201) throw new Error(`${type} connector failed: ${res.status} ${res.text}`);
+  return res.body.id;
+}
+
+/** The part of a provider fake that hands out a Twilio account (test/fakes/twilio.fake.ts). */
+interface TwilioAccounts {
+  readonly baseUrl: string;
+  addAccount(): { accountSid: string; authToken: string };
+}
+
+/** A Twilio connector (named `sms`) on a fresh account of the fake; returns its id. */
+export function addTwilioConnector(platform: PlatformApi, tenant: Tenant, twilio: TwilioAccounts, config: object = {}): Promise<string> {
+  const { accountSid, authToken } = twilio.addAccount();
+  return addConnector(platform, tenant, {
+    type: 'twilio',
+    name: 'sms',
+    credentials: { accountSid, authToken, from: '+14155550100' },
+    config: { baseUrl: twilio.baseUrl, ...config },
+  });
+}
+
+/** A webhook endpoint of the tenant's project for these events; returns it as created (its secret is shown once). */
+export async function addWebhookEndpoint(
+  platform: PlatformApi,
+  tenant: Tenant,
+  url: string,
+  events: string[],
+): Promise<{ id: string; secret: string }> {
+  const res = await platform.request('POST', `projects/${tenant.projectId}/webhooks`, { token: tenant.accessToken, body: { url, events } });
+  if (res.status !== 201) throw new Error(`webhook endpoint failed: ${res.status} ${res.text}`);
+  return res.body;
 }

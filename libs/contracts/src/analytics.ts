@@ -1,5 +1,5 @@
-import { CONNECTOR_TYPES, ConnectorType, isConnectorType } from './connector-types';
-import { DomainError, ErrorCode, FieldError } from './errors';
+import { CONNECTOR_TYPES, type ConnectorType, isConnectorType } from './connector-types';
+import { DomainError, ErrorCode, type FieldError } from './errors';
 import type { AppName } from './rpc-owners';
 
 /** GET /projects/:id/analytics buckets its series by UTC hour or UTC day. */

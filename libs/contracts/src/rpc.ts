@@ -62,10 +62,10 @@ export interface ConnectorView {
 }
 
 import type { AppName, InProject, Owned } from './rpc-owners';
-import { ANALYTICS_RPC_OWNERS, AnalyticsRpc } from './analytics';
-import { RECEIPT_RPC_OWNERS, ReceiptRpc } from './receipts.rpc';
-import { TEMPLATE_RPC_OWNERS, TemplateRpc } from './templates.rpc';
-import { WEBHOOK_RPC_OWNERS, WebhookRpc } from './webhooks.rpc';
+import { ANALYTICS_RPC_OWNERS, type AnalyticsRpc } from './analytics';
+import { RECEIPT_RPC_OWNERS, type ReceiptRpc } from './receipts.rpc';
+import { TEMPLATE_RPC_OWNERS, type TemplateRpc } from './templates.rpc';
+import { WEBHOOK_RPC_OWNERS, type WebhookRpc } from './webhooks.rpc';
 
 export type { AppName };
 

@@ -24,6 +24,7 @@ import { WebhookDeliveryRetention1764662400000 } from './migrations/176466240000
 import { WebhookRotationAndReplays1764835200000 } from './migrations/1764835200000-WebhookRotationAndReplays';
 import { MessageAnalytics1764921600000 } from './migrations/1764921600000-MessageAnalytics';
 import { MessageStatusCheck1765008000000 } from './migrations/1765008000000-MessageStatusCheck';
+import { MessageTraceContext1765094400000 } from './migrations/1765094400000-MessageTraceContext';
 
 export const ENTITIES = [
   UserEntity,
@@ -53,6 +54,7 @@ export const MIGRATIONS = [
   WebhookRotationAndReplays1764835200000,
   MessageAnalytics1764921600000,
   MessageStatusCheck1765008000000,
+  MessageTraceContext1765094400000,
 ];
 
 export function createDataSource(url: string, options: { poolSize?: number; applicationName?: string } = {}): DataSource {

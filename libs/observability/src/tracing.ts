@@ -6,6 +6,8 @@ import {
   createContextKey,
   defaultTextMapGetter,
   defaultTextMapSetter,
+  isSpanContextValid,
+  Link,
   propagation,
   ROOT_CONTEXT,
   Span,
@@ -79,9 +81,48 @@ export function withTraceHeaders(headers: Record<string, string>): Record<string
   return headers;
 }
 
+/** W3C allows vendors to drop a tracestate past 512 characters; a stored one is never longer. */
+const MAX_STORED_TRACESTATE = 512;
+const STORED_TRACEPARENT = /^[0-9a-f]{2}-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$/;
+
+/**
+ * The W3C trace context of a carrier as one bounded string to store with a record: `traceparent`,
+ * then a space and `tracestate` when there is one (a traceparent has no space). Baggage is not kept:
+ * it belongs to the request, not to the record. Null when the carrier has no valid traceparent.
+ */
+export function storableTraceContext(carrier: TraceCarrier | undefined): string | null {
+  const parent = carrier?.traceparent;
+  if (!parent || !STORED_TRACEPARENT.test(parent)) return null;
+  const state = carrier.tracestate?.trim();
+  return state && state.length <= MAX_STORED_TRACESTATE ? `${parent} ${state}` : parent;
+}
+
+/** The context a stored trace context (`storableTraceContext`) describes; the root context for none. */
+export function contextFromStored(stored: string | null | undefined): Context {
+  if (!stored) return ROOT_CONTEXT;
+  const space = stored.indexOf(' ');
+  const carrier = space < 0 ? { traceparent: stored } : { traceparent: stored.slice(0, space), tracestate: stored.slice(space + 1) };
+  return externalPropagator.extract(ROOT_CONTEXT, carrier, defaultTextMapGetter);
+}
+
+/**
+ * Where later work on a stored message goes: into the message's own trace (its stored context),
+ * linked to the active span that caused it (a provider's receipt request, an outbox sweep), so a
+ * message's whole life reads as one trace. When the active span is already in the message's trace, or
+ * the message has no stored context (a row older than the column), the work simply continues the active one.
+ */
+export function messageTrace(stored: string | null | undefined, active: Context = context.active()): { parent: Context; links: Link[] } {
+  const own = trace.getSpanContext(contextFromStored(stored));
+  const current = trace.getSpanContext(active);
+  if (!own || !isSpanContextValid(own) || own.traceId === current?.traceId) return { parent: active, links: [] };
+  return { parent: contextFromStored(stored), links: current && isSpanContextValid(current) ? [{ context: current }] : [] };
+}
+
 export interface SpanOptions {
   kind?: SpanKind;
   attributes?: Attributes;
+  /** Spans of other traces this one relates to (what caused work done in a message's own trace). */
+  links?: Link[];
   /** Continue this trace (a job's or an envelope's carrier) instead of the active one. */
   parent?: Context;
   /** Log lines inside the span carry this message id. */
@@ -93,7 +134,8 @@ export function inSpan<T>(name: string, options: SpanOptions, fn: (span: Span) =
   let parent = options.parent ?? context.active();
   if (options.messageId) parent = parent.setValue(MESSAGE_ID, options.messageId);
   const attributes = options.messageId ? { 'messagejs.message_id': options.messageId, ...options.attributes } : options.attributes;
-  return tracer().startActiveSpan(name, { kind: options.kind ?? SpanKind.INTERNAL, attributes }, parent, async (span) => {
+  const spanOptions = { kind: options.kind ?? SpanKind.INTERNAL, attributes, links: options.links };
+  return tracer().startActiveSpan(name, spanOptions, parent, async (span) => {
     try {
       return await fn(span);
     } catch (err) {
@@ -114,8 +156,9 @@ export function childSpan(
   name: string,
   parent: Context,
   attributes?: Attributes,
+  links?: Link[],
 ): { carrier?: TraceCarrier; end: (err?: unknown) => void } {
-  const span = tracer().startSpan(name, { attributes }, parent);
+  const span = tracer().startSpan(name, { attributes, links }, parent);
   return {
     carrier: traceCarrier(trace.setSpan(parent, span)),
     end: (err?: unknown) => {

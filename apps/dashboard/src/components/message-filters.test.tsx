@@ -10,11 +10,11 @@ import {
 import { act, render, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
-import type { Connector } from '../api/types';
+import type { ConnectorView } from '../api/types';
 import { type MessageSearch, messagesQuery, parseMessageSearch } from '../lib/search';
 import { MessageFilters } from './message-filters';
 
-const CONNECTORS: Connector[] = [
+const CONNECTORS: ConnectorView[] = [
   {
     id: '7c0d6a3e-1b2c-4d5e-8f90-123456789abc',
     type: 'telegram',

@@ -1,6 +1,6 @@
 import { type FormEvent, useEffect, useState } from 'react';
 import { MESSAGE_STATUSES } from '@contracts/message-status';
-import type { Connector } from '../api/types';
+import type { ConnectorView } from '../api/types';
 import type { MessageSearch } from '../lib/search';
 import { Button, SelectField, TextField } from './ui';
 
@@ -24,7 +24,7 @@ export function MessageFilters({
   onChange,
 }: {
   value: MessageSearch;
-  connectors: Connector[];
+  connectors: ConnectorView[];
   onChange: (next: MessageSearch) => void;
 }) {
   const [to, setTo] = useState(value.to ?? '');

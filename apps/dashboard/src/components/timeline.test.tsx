@@ -1,8 +1,9 @@
 import { render, screen, within } from '@testing-library/react';
 import { describe, expect, it } from 'vitest';
+import type { MessageEvent } from '../api/types';
 import { Timeline, providerSummary } from './timeline';
 
-const EVENTS = [
+const EVENTS: MessageEvent[] = [
   { status: 'queued', at: '2026-11-30T09:00:00.000Z' },
   {
     status: 'sending',

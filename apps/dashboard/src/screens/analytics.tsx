@@ -3,7 +3,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client';
-import type { Analytics } from '../api/types';
+import type { AnalyticsView } from '../api/types';
 import { Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatTime } from '../components/ui';
 import { useConnectors } from '../lib/connectors';
 import { type AnalyticsSearch, TIME_RANGES, type TimeRange, analyticsQuery } from '../lib/search';
@@ -27,7 +27,7 @@ export function AnalyticsScreen() {
   const connectors = useConnectors(projectId);
   const analytics = useQuery({
     queryKey: ['projects', projectId, 'analytics', search],
-    queryFn: () => api<Analytics>('GET', analyticsQuery(projectId, search)),
+    queryFn: () => api<AnalyticsView>('GET', analyticsQuery(projectId, search)),
     refetchInterval: 15_000,
     placeholderData: (previous) => previous,
   });

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router'
 import { type FormEvent, useEffect, useState } from 'react';
 import { CONNECTOR_TYPES, type ConnectorType } from '@contracts/connector-types';
 import { api } from '../api/client';
-import type { Connector } from '../api/types';
+import type { ConnectorView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { ConnectorFields, ThroughputFields, throughputConfig } from '../components/connector-fields';
 import { Button, Card, CopyButton, ErrorState, Loading, Notice, PageHeader, TextField } from '../components/ui';
@@ -25,7 +25,7 @@ export function NewConnectorScreen() {
   const create = useMutation({
     mutationFn: () => {
       const { credentials, config } = connectorBody(type, values);
-      return api<Connector>('POST', `/projects/${projectId}/connectors`, {
+      return api<ConnectorView>('POST', `/projects/${projectId}/connectors`, {
         type,
         name,
         credentials,
@@ -74,7 +74,7 @@ export function NewConnectorScreen() {
   );
 }
 
-function VerifyCard({ projectId, connector }: { projectId: string; connector: Connector }) {
+function VerifyCard({ projectId, connector }: { projectId: string; connector: ConnectorView }) {
   const verify = useMutation({
     mutationFn: () => api<{ ok: true; identity?: string }>('POST', `/projects/${projectId}/connectors/${connector.id}/verify`),
   });
@@ -97,7 +97,7 @@ function VerifyCard({ projectId, connector }: { projectId: string; connector: Co
   );
 }
 
-function TestMessageCard({ projectId, connector }: { projectId: string; connector: Connector }) {
+function TestMessageCard({ projectId, connector }: { projectId: string; connector: ConnectorView }) {
   const [to, setTo] = useState('');
   const [text, setText] = useState('Hello from MessageJS');
   const send = useMutation({
@@ -144,7 +144,7 @@ function TestMessageCard({ projectId, connector }: { projectId: string; connecto
   );
 }
 
-function SettingsCard({ projectId, connector }: { projectId: string; connector: Connector }) {
+function SettingsCard({ projectId, connector }: { projectId: string; connector: ConnectorView }) {
   const queryClient = useQueryClient();
   const form = CONNECTOR_FORMS[connector.type];
   const [name, setName] = useState(connector.name);
@@ -170,7 +170,7 @@ function SettingsCard({ projectId, connector }: { projectId: string; connector: 
       for (const f of configFields) delete kept[f.key];
       const body: Record<string, unknown> = { name, config: { ...kept, ...config, ...throughputConfig(throughput) } };
       if (Object.keys(credentials).length) body.credentials = credentials;
-      return api<Connector>('PATCH', `/projects/${projectId}/connectors/${connector.id}`, body);
+      return api<ConnectorView>('PATCH', `/projects/${projectId}/connectors/${connector.id}`, body);
     },
     onSuccess: (updated) => {
       setValues({});
@@ -221,7 +221,7 @@ export function ConnectorScreen() {
   const navigate = useNavigate();
   const connector = useQuery({
     queryKey: ['projects', projectId, 'connector', connectorId],
-    queryFn: () => api<Connector>('GET', `/projects/${projectId}/connectors/${connectorId}`),
+    queryFn: () => api<ConnectorView>('GET', `/projects/${projectId}/connectors/${connectorId}`),
   });
   const remove = useMutation({
     mutationFn: () => api<void>('DELETE', `/projects/${projectId}/connectors/${connectorId}`),

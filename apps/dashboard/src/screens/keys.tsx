@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
-import type { ApiKey, CreatedApiKey } from '../api/types';
+import type { ApiKeyView, RpcReply } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { KeySnippet } from '../components/key-snippet';
 import {
@@ -23,16 +23,16 @@ export function KeysScreen() {
   const { projectId } = useParams({ from: '/signed-in/projects/$projectId/keys' });
   const queryClient = useQueryClient();
   const key = ['projects', projectId, 'keys'];
-  const keys = useQuery({ queryKey: key, queryFn: () => api<{ data: ApiKey[] }>('GET', `/projects/${projectId}/keys`) });
+  const keys = useQuery({ queryKey: key, queryFn: () => api<{ data: ApiKeyView[] }>('GET', `/projects/${projectId}/keys`) });
   const [name, setName] = useState('');
   const [type, setType] = useState<'secret' | 'public'>('secret');
   const [origins, setOrigins] = useState('');
   const [dailyLimit, setDailyLimit] = useState('');
-  const [created, setCreated] = useState<CreatedApiKey | null>(null);
+  const [created, setCreated] = useState<RpcReply<'apiKeys.create'> | null>(null);
 
   const create = useMutation({
     mutationFn: () =>
-      api<CreatedApiKey>('POST', `/projects/${projectId}/keys`, {
+      api<RpcReply<'apiKeys.create'>>('POST', `/projects/${projectId}/keys`, {
         name,
         type,
         ...(type === 'public'

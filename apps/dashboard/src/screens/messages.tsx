@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { api } from '../api/client';
-import type { Message, Page } from '../api/types';
+import type { MessagePage } from '../api/types';
 import { MessageFilters } from '../components/message-filters';
 import { Empty, ErrorState, Loading, PageHeader, StatusBadge, formatTime } from '../components/ui';
 import { useConnectors } from '../lib/connectors';
@@ -16,7 +16,7 @@ export function MessagesScreen() {
   const connectors = useConnectors(projectId);
   const messages = useQuery({
     queryKey: ['projects', projectId, 'messages', search],
-    queryFn: () => api<Page<Message>>('GET', messagesQuery(projectId, search)),
+    queryFn: () => api<MessagePage>('GET', messagesQuery(projectId, search)),
     // The first page follows new messages; older pages hold still while being read.
     refetchInterval: search.cursor ? false : POLL_MS,
     placeholderData: (previous) => previous,

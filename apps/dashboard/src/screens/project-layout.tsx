@@ -1,7 +1,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, Outlet, useParams } from '@tanstack/react-router';
 import { api } from '../api/client';
-import type { Project } from '../api/types';
+import type { ProjectView } from '../api/types';
 import { ErrorState } from '../components/ui';
 
 const SECTIONS = [
@@ -15,7 +15,7 @@ const SECTIONS = [
 ] as const;
 
 export function useProject(projectId: string) {
-  return useQuery({ queryKey: ['projects', projectId], queryFn: () => api<Project>('GET', `/projects/${projectId}`) });
+  return useQuery({ queryKey: ['projects', projectId], queryFn: () => api<ProjectView>('GET', `/projects/${projectId}`) });
 }
 
 export function ProjectLayout() {

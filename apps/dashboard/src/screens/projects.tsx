@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
-import type { Project } from '../api/types';
+import type { ProjectView } from '../api/types';
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, TextField, formatTime } from '../components/ui';
 
 export const projectsKey = ['projects'] as const;
@@ -10,10 +10,10 @@ export const projectsKey = ['projects'] as const;
 export function ProjectsScreen() {
   const queryClient = useQueryClient();
   const navigate = useNavigate();
-  const projects = useQuery({ queryKey: projectsKey, queryFn: () => api<{ data: Project[] }>('GET', '/projects') });
+  const projects = useQuery({ queryKey: projectsKey, queryFn: () => api<{ data: ProjectView[] }>('GET', '/projects') });
   const [name, setName] = useState('');
   const create = useMutation({
-    mutationFn: () => api<Project>('POST', '/projects', { name }),
+    mutationFn: () => api<ProjectView>('POST', '/projects', { name }),
     onSuccess: async (project) => {
       await queryClient.invalidateQueries({ queryKey: projectsKey });
       await navigate({ to: '/projects/$projectId/connectors', params: { projectId: project.id } });

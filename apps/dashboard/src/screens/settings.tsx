@@ -2,7 +2,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client';
-import type { Project } from '../api/types';
+import type { ProjectView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { Button, Card, ErrorState, Loading, Notice, PageHeader, TextField } from '../components/ui';
 import { useProject } from './project-layout';
@@ -23,7 +23,7 @@ export function SettingsScreen() {
   }, [project.data]);
 
   const save = useMutation({
-    mutationFn: () => api<Project>('PATCH', `/projects/${projectId}`, { name, rateLimitPerSecond: rate === '' ? null : Number(rate) }),
+    mutationFn: () => api<ProjectView>('PATCH', `/projects/${projectId}`, { name, rateLimitPerSecond: rate === '' ? null : Number(rate) }),
     onSuccess: (updated) => {
       queryClient.setQueryData(['projects', projectId], updated);
       void queryClient.invalidateQueries({ queryKey: ['projects'], exact: true });

@@ -3,7 +3,7 @@ import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useEffect, useState } from 'react';
 import { CONNECTOR_TYPES } from '@contracts/connector-types';
 import { api } from '../api/client';
-import type { Template } from '../api/types';
+import type { TemplateView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { TemplatePreview } from '../components/template-preview';
 import { Button, Card, ErrorState, Loading, Notice, PageHeader, SelectField, TextArea, TextField } from '../components/ui';
@@ -15,7 +15,7 @@ export function TemplateScreen() {
   const navigate = useNavigate();
   const template = useQuery({
     queryKey: ['projects', projectId, 'template', templateId],
-    queryFn: () => api<Template>('GET', `/projects/${projectId}/templates/${templateId}`),
+    queryFn: () => api<TemplateView>('GET', `/projects/${projectId}/templates/${templateId}`),
     enabled: !isNew,
   });
   const [name, setName] = useState('');
@@ -34,8 +34,8 @@ export function TemplateScreen() {
   const save = useMutation({
     mutationFn: () =>
       isNew
-        ? api<Template>('POST', `/projects/${projectId}/templates`, { name, content, ...(channel ? { channel } : {}) })
-        : api<Template>('PATCH', `/projects/${projectId}/templates/${templateId}`, { name, content, channel: channel || null }),
+        ? api<TemplateView>('POST', `/projects/${projectId}/templates`, { name, content, ...(channel ? { channel } : {}) })
+        : api<TemplateView>('PATCH', `/projects/${projectId}/templates/${templateId}`, { name, content, channel: channel || null }),
     onSuccess: async (saved) => {
       await queryClient.invalidateQueries({ queryKey: ['projects', projectId, 'templates'] });
       queryClient.setQueryData(['projects', projectId, 'template', saved.id], saved);

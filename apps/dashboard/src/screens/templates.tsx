@@ -1,11 +1,14 @@
 import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearch } from '@tanstack/react-router';
 import { api } from '../api/client';
-import type { Template } from '../api/types';
+import type { TemplateView } from '../api/types';
 import { Empty, ErrorState, Loading, PageHeader, formatTime } from '../components/ui';
 
 /** Templates pages as `{data, nextCursor}`; a gateway that answers `{data}` only is one page. */
-export function templatesPage(body: { data: Template[]; nextCursor?: string | null }): { data: Template[]; nextCursor: string | null } {
+export function templatesPage(body: { data: TemplateView[]; nextCursor?: string | null }): {
+  data: TemplateView[];
+  nextCursor: string | null;
+} {
   return { data: body.data, nextCursor: body.nextCursor ?? null };
 }
 
@@ -16,7 +19,7 @@ export function TemplatesScreen() {
     queryKey: ['projects', projectId, 'templates', cursor ?? null],
     queryFn: async () =>
       templatesPage(
-        await api<{ data: Template[]; nextCursor?: string | null }>(
+        await api<{ data: TemplateView[]; nextCursor?: string | null }>(
           'GET',
           `/projects/${projectId}/templates?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
         ),

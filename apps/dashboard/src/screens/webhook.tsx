@@ -2,7 +2,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useNavigate, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
-import type { Page, Webhook, WebhookDelivery } from '../api/types';
+import type { WebhookDeliveryPage, WebhookEndpointView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import {
   Button,
@@ -27,7 +27,7 @@ function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: st
   const deliveries = useQuery({
     queryKey: key,
     queryFn: () =>
-      api<Page<WebhookDelivery>>(
+      api<WebhookDeliveryPage>(
         'GET',
         `/projects/${projectId}/webhooks/${webhookId}/deliveries?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       ),
@@ -121,12 +121,12 @@ function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: st
   );
 }
 
-function EndpointSettings({ projectId, webhook }: { projectId: string; webhook: Webhook }) {
+function EndpointSettings({ projectId, webhook }: { projectId: string; webhook: WebhookEndpointView }) {
   const queryClient = useQueryClient();
   const [url, setUrl] = useState(webhook.url);
   const [events, setEvents] = useState(webhook.events);
   const save = useMutation({
-    mutationFn: (body: Record<string, unknown>) => api<Webhook>('PATCH', `/projects/${projectId}/webhooks/${webhook.id}`, body),
+    mutationFn: (body: Record<string, unknown>) => api<WebhookEndpointView>('PATCH', `/projects/${projectId}/webhooks/${webhook.id}`, body),
     onSuccess: (updated) => {
       queryClient.setQueryData(['projects', projectId, 'webhook', webhook.id], updated);
       void queryClient.invalidateQueries({ queryKey: webhooksKey(projectId) });
@@ -168,7 +168,7 @@ export function WebhookScreen() {
   const [secret, setSecret] = useState<{ secret: string; previousSecretExpiresAt: string } | null>(null);
   const webhook = useQuery({
     queryKey: ['projects', projectId, 'webhook', webhookId],
-    queryFn: () => api<Webhook>('GET', `/projects/${projectId}/webhooks/${webhookId}`),
+    queryFn: () => api<WebhookEndpointView>('GET', `/projects/${projectId}/webhooks/${webhookId}`),
   });
   const test = useMutation({
     mutationFn: () => api<unknown>('POST', `/projects/${projectId}/webhooks/${webhookId}/test`),

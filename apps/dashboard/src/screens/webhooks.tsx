@@ -1,15 +1,15 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { Link, useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
-import { WEBHOOK_EVENT_TYPES } from '@contracts/queues';
+import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@contracts/queues';
 import { api } from '../api/client';
-import type { CreatedWebhook, Webhook } from '../api/types';
+import type { CreatedWebhookEndpoint, WebhookEndpointView } from '../api/types';
 import { Button, Card, Empty, ErrorState, Loading, PageHeader, SecretOnce, TextField } from '../components/ui';
 
 export const webhooksKey = (projectId: string) => ['projects', projectId, 'webhooks'] as const;
 
 /** Checkboxes for the events an endpoint receives. */
-export function EventPicker({ value, onChange }: { value: string[]; onChange: (next: string[]) => void }) {
+export function EventPicker({ value, onChange }: { value: WebhookEventType[]; onChange: (next: WebhookEventType[]) => void }) {
   return (
     <fieldset>
       <legend className="mb-1 text-sm font-medium text-slate-800">Events</legend>
@@ -34,13 +34,13 @@ export function WebhooksScreen() {
   const queryClient = useQueryClient();
   const webhooks = useQuery({
     queryKey: webhooksKey(projectId),
-    queryFn: () => api<{ data: Webhook[] }>('GET', `/projects/${projectId}/webhooks`),
+    queryFn: () => api<{ data: WebhookEndpointView[] }>('GET', `/projects/${projectId}/webhooks`),
   });
   const [url, setUrl] = useState('');
-  const [events, setEvents] = useState<string[]>(['message.sent', 'message.delivered', 'message.failed']);
-  const [created, setCreated] = useState<CreatedWebhook | null>(null);
+  const [events, setEvents] = useState<WebhookEventType[]>(['message.sent', 'message.delivered', 'message.failed']);
+  const [created, setCreated] = useState<CreatedWebhookEndpoint | null>(null);
   const create = useMutation({
-    mutationFn: () => api<CreatedWebhook>('POST', `/projects/${projectId}/webhooks`, { url, events }),
+    mutationFn: () => api<CreatedWebhookEndpoint>('POST', `/projects/${projectId}/webhooks`, { url, events }),
     onSuccess: (result) => {
       setCreated(result);
       setUrl('');

@@ -16,6 +16,7 @@ import {
   WhatsAppTemplateSend,
 } from '@app/contracts';
 import { decodePageCursor, encodePageCursor, MESSAGE_VIEW_COLUMNS, MessageEntity, MessageViewRow, toMessageView } from '@app/database';
+import { storableTraceContext } from '@app/observability';
 import { firstTime, statusRollup } from '../analytics/status-rollup';
 import { outcomeEvents, roundsWithUniqueIds } from './attempt-outcome';
 import { QUEUED_MESSAGE_COLUMNS, QueuedMessage, sendJobFor } from './send-job';
@@ -32,7 +33,7 @@ export interface NewMessage {
   whatsappTemplate: WhatsAppTemplateSend | null;
   idempotency: { key: string; fingerprint: string } | null;
   createdAt: Date;
-  /** The accept's trace, handed on to the send job (not stored). */
+  /** The accept's trace, handed on to the send job; its W3C part is stored (`trace_context`) for the message's later work. */
   trace?: TraceCarrier;
 }
 
@@ -86,6 +87,7 @@ export class MessageRepository {
         m.createdAt,
         m.idempotency?.key ?? null,
         m.idempotency?.fingerprint ?? null,
+        storableTraceContext(m.trace),
       ];
       const base = params.length;
       params.push(...values);
@@ -93,7 +95,7 @@ export class MessageRepository {
     });
     const inserted: Array<{ id: string }> = await this.dataSource.query(
       `WITH inserted AS (
-         INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at, idempotency_key, request_fingerprint)
+         INSERT INTO messages (id, project_id, connector_id, connector_type, "to", body, subject, metadata, whatsapp_template, status, events, created_at, updated_at, enqueued_at, idempotency_key, request_fingerprint, trace_context)
          VALUES ${tuples.join(', ')}
          ON CONFLICT (project_id, idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
          RETURNING id, project_id, connector_id, connector_type, created_at
@@ -251,11 +253,7 @@ export class MessageRepository {
   }
 
   /** Unfinished messages the queue may have lost: never enqueued, or quiet for too long. */
-  async findStale(
-    enqueueGraceMs: number,
-    staleAfterMs: number,
-    limit: number,
-  ): Promise<Array<{ type: MessageEntity['connectorType']; job: SendJobData }>> {
+  async findStale(enqueueGraceMs: number, staleAfterMs: number, limit: number): Promise<QueuedMessage[]> {
     const rows: QueuedMessage[] = await this.dataSource.query(
       `SELECT ${QUEUED_MESSAGE_COLUMNS} FROM messages
        WHERE status IN ('queued', 'sending')
@@ -264,14 +262,17 @@ export class MessageRepository {
        ORDER BY created_at LIMIT $3`,
       [enqueueGraceMs, staleAfterMs, limit],
     );
-    return rows.map((r) => sendJobFor(r, true));
+    return rows;
   }
 
   /**
    * Re-drives a failed message: back to queued with a fresh attempt budget, recorded as an event.
    * Returns the job to queue, or null when the message is not failed (or not this project's).
    */
-  async redrive(projectId: string, id: string): Promise<{ type: MessageEntity['connectorType']; job: SendJobData } | null> {
+  async redrive(
+    projectId: string,
+    id: string,
+  ): Promise<{ type: MessageEntity['connectorType']; job: SendJobData; traceContext: string | null } | null> {
     const at = new Date().toISOString();
     const event: MessageEvent[] = [{ status: 'queued', at, detail: 're-queued by a retry request' }];
     const [rows]: [QueuedMessage[], number] = await this.dataSource.query(
@@ -281,7 +282,7 @@ export class MessageRepository {
        RETURNING ${QUEUED_MESSAGE_COLUMNS}`,
       [projectId, id, JSON.stringify(event)],
     );
-    return rows.length ? sendJobFor(rows[0]) : null;
+    return rows.length ? { ...sendJobFor(rows[0]), traceContext: rows[0].traceContext ?? null } : null;
   }
 
   /** Pushes updated_at forward so a re-queued message is not swept again at once. */

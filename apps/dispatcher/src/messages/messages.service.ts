@@ -10,7 +10,7 @@ import {
   MessageWithEvents,
   SendMessageCommand,
 } from '@app/contracts';
-import { inSpan, logBackgroundFailure, Span, traceCarrier } from '@app/observability';
+import { inSpan, logBackgroundFailure, messageTrace, Span, traceCarrier } from '@app/observability';
 import { AcceptBatcher } from './accept-batcher';
 import { ConnectorDirectory } from './connector-directory';
 import { SendQueues } from '@app/transport';
@@ -90,7 +90,10 @@ export class MessagesService {
       throw new DomainError(ErrorCode.Conflict, `only a failed message can be retried; this one is ${current.status}`);
     }
     // The row is committed as queued first: if this hand-off is lost, the outbox sweep re-queues it.
-    await this.queues.addMany(redriven.type, [redriven.job]).catch(logBackgroundFailure(this.logger, 'send-enqueue', { messageId }));
+    // Re-sent in the message's own trace, linked to the retry request.
+    await inSpan('message.redrive', { messageId, ...messageTrace(redriven.traceContext) }, () =>
+      this.queues.addMany(redriven.type, [{ ...redriven.job, trace: traceCarrier() }]),
+    ).catch(logBackgroundFailure(this.logger, 'send-enqueue', { messageId }));
     void this.events
       .emit([{ projectId, messageId, type: 'message.queued', at: new Date().toISOString() }])
       .catch(logBackgroundFailure(this.logger, 'status-event', { messageId }));

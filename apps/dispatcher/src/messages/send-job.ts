@@ -6,10 +6,15 @@ import type { NewMessage } from './message.repository';
 export type QueuedMessage = Pick<
   NewMessage,
   'id' | 'projectId' | 'connectorId' | 'connectorType' | 'to' | 'body' | 'subject' | 'whatsappTemplate'
-> & { redrives?: number; trace?: NewMessage['trace'] };
+> & {
+  redrives?: number;
+  trace?: NewMessage['trace'];
+  /** The trace context stored at accept (`trace_context`): work on the message later continues it. */
+  traceContext?: string | null;
+};
 
 /** The SQL columns of a QueuedMessage, named as its fields. */
-export const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives`;
+export const QUEUED_MESSAGE_COLUMNS = `id, project_id AS "projectId", connector_id AS "connectorId", connector_type AS "connectorType", "to", body, subject, whatsapp_template AS "whatsappTemplate", redrives, trace_context AS "traceContext"`;
 
 /** The one mapping from a message to its connector queue's job. `recovered`: the outbox sweep found it. */
 export function sendJobFor(m: QueuedMessage, recovered = false): { type: MessageEntity['connectorType']; job: SendJobData } {

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { MessageStatus } from '@app/contracts';
 import { MessageEntity } from '@app/database';
+import { startTracing } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { AppContext, compileApp, seedTenant, SeededTenant } from '../../../../test/support/app-context';
 import { DispatcherModule } from '../dispatcher.module';
@@ -16,6 +17,7 @@ describe('OutboxSweeper', () => {
   let queues: SendQueues;
 
   beforeAll(async () => {
+    startTracing('dispatcher', undefined); // as main.ts does: trace contexts are made and carried
     app = await compileApp(DispatcherModule, { OUTBOX_STALE_AFTER_MS: '600000' });
     tenant = await seedTenant(app, { type: 'telegram', credentials: { botToken: '123456:ABCDEFGHIJKLMNOPQRSTUVWXYZ' } });
     sweeper = app.get(OutboxSweeper);
@@ -32,7 +34,13 @@ describe('OutboxSweeper', () => {
     await queues.queue('telegram').obliterate({ force: true });
   });
 
-  async function insert(status: MessageStatus, ageMs: number, enqueuedAt: Date | null, updatedAgeMs = ageMs): Promise<string> {
+  async function insert(
+    status: MessageStatus,
+    ageMs: number,
+    enqueuedAt: Date | null,
+    updatedAgeMs = ageMs,
+    traceContext: string | null = null,
+  ): Promise<string> {
     const id = randomUUID();
     const now = Date.now();
     await app.dataSource.getRepository(MessageEntity).insert({
@@ -50,6 +58,7 @@ describe('OutboxSweeper', () => {
       createdAt: new Date(now - ageMs),
       updatedAt: new Date(now - updatedAgeMs),
       enqueuedAt,
+      traceContext,
     });
     return id;
   }
@@ -59,6 +68,16 @@ describe('OutboxSweeper', () => {
     expect(await sweeper.sweep()).toBe(1);
     const job = await queues.queue('telegram').getJob(id);
     expect(job?.data).toMatchObject({ messageId: id, projectId: tenant.projectId, connectorId: tenant.connectorId, recovered: true });
+  });
+
+  it("re-queues a message in the trace it was accepted in, not the sweep's", async () => {
+    const traceId = 'ab'.repeat(16);
+    const id = await insert('queued', 60_000, null, 60_000, `00-${traceId}-${'cd'.repeat(8)}-01`);
+    expect(await sweeper.sweep()).toBe(1);
+    const job = await queues.queue('telegram').getJob(id);
+    const [, jobTrace, parentSpan] = /^00-([0-9a-f]{32})-([0-9a-f]{16})-0[01]$/.exec(job?.data.trace?.traceparent ?? '') ?? [];
+    // A span of its own (the re-queue) in the message's trace: the worker's send continues from it.
+    expect([jobTrace, parentSpan === 'cd'.repeat(8)]).toEqual([traceId, false]);
   });
 
   it('does not sweep the same message twice in a row (it is touched when re-queued)', async () => {

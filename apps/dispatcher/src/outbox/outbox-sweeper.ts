@@ -1,8 +1,9 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { inSpan, PeriodicTask } from '@app/observability';
+import { childSpan, inSpan, messageTrace, PeriodicTask } from '@app/observability';
 import { SendQueues } from '@app/transport';
 import { MessageRepository } from '../messages/message.repository';
+import { QueuedMessage, sendJobFor } from '../messages/send-job';
 
 const ENQUEUE_GRACE_MS = 5_000;
 const BATCH = 500;
@@ -39,13 +40,30 @@ export class OutboxSweeper implements OnApplicationBootstrap, OnApplicationShutd
     for (;;) {
       const stale = await this.repository.findStale(ENQUEUE_GRACE_MS, this.config.outboxStaleAfterMs, BATCH);
       if (stale.length === 0) break;
-      // The original accept's trace is not stored: re-queued jobs continue this span's trace instead.
-      await inSpan('outbox.requeue', { attributes: { 'messagejs.messages': stale.length } }, () => this.queues.addRouted(stale));
-      await this.repository.touch(stale.map((s) => s.job.messageId));
+      await inSpan('outbox.requeue', { attributes: { 'messagejs.messages': stale.length } }, () => this.requeue(stale));
+      await this.repository.touch(stale.map((s) => s.id));
       total += stale.length;
       if (stale.length < BATCH) break;
     }
     if (total) this.logger.log(`outbox sweep re-queued ${total} messages`);
     return total;
+  }
+
+  /**
+   * Each message is re-queued from a span in its own trace (the one stored at accept), linked to this
+   * sweep's span: the send job continues the message's trace, not the sweep's.
+   */
+  private async requeue(stale: QueuedMessage[]): Promise<void> {
+    const spans = stale.map((m) => {
+      const { parent, links } = messageTrace(m.traceContext);
+      return childSpan('message.requeue', parent, { 'messagejs.message_id': m.id, 'messagejs.connector.type': m.connectorType }, links);
+    });
+    try {
+      await this.queues.addRouted(stale.map((m, i) => sendJobFor({ ...m, trace: spans[i].carrier }, true)));
+      for (const span of spans) span.end();
+    } catch (err) {
+      for (const span of spans) span.end(err);
+      throw err;
+    }
   }
 }

@@ -13,6 +13,8 @@ export interface ReceiptMove {
   messageId: string;
   status: ReceiptStatus;
   at: string;
+  /** The message's stored trace context: the status change is recorded in the message's trace. */
+  traceContext: string | null;
 }
 
 export interface ReceiptApplied {
@@ -28,6 +30,7 @@ export interface UnconfirmedMessage {
   connectorId: string;
   connectorType: ConnectorType;
   externalId: string;
+  traceContext: string | null;
 }
 
 /** Past this, a message left in `sent` is not asked about again: the provider has said all it will. */
@@ -54,7 +57,14 @@ export class ReceiptRepository {
    * the same statement, skipping rows another dispatcher holds, means each is asked about once a round.
    */
   async claimUnconfirmed(types: ConnectorType[], afterMs: number, limit: number): Promise<UnconfirmedMessage[]> {
-    type Row = { id: string; project_id: string; connector_id: string; connector_type: ConnectorType; external_id: string };
+    type Row = {
+      id: string;
+      project_id: string;
+      connector_id: string;
+      connector_type: ConnectorType;
+      external_id: string;
+      trace_context: string | null;
+    };
     // An UPDATE … RETURNING answers [rows, affected count].
     const [rows] = await this.dataSource.query<[Row[], number]>(
       `UPDATE messages m SET status_checked_at = now()
@@ -65,7 +75,7 @@ export class ReceiptRepository {
                       OR status_checked_at < now() - GREATEST($2 * interval '1 millisecond', status_checked_at - sent_at))
                ORDER BY sent_at LIMIT $3 FOR UPDATE SKIP LOCKED) due
          WHERE m.id = due.id
-         RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.external_id`,
+         RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.external_id, m.trace_context`,
       [types, afterMs, limit],
     );
     return rows.map((r) => ({
@@ -74,6 +84,7 @@ export class ReceiptRepository {
       connectorId: r.connector_id,
       connectorType: r.connector_type,
       externalId: r.external_id,
+      traceContext: r.trace_context,
     }));
   }
 
@@ -153,7 +164,7 @@ export class ReceiptRepository {
  * from one for no known message.
  */
 async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): Promise<ReceiptApplied> {
-  const rows: Array<{ found: number; moved: Array<{ id: string; project_id: string }> }> = await db.query(
+  const rows: Array<{ found: number; moved: Array<{ id: string; project_id: string; trace_context: string | null }> }> = await db.query(
     `WITH found AS (
        SELECT id FROM messages WHERE connector_id = $1 AND external_id = $2
      ), before AS MATERIALIZED (
@@ -172,7 +183,7 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
        FROM before b
        WHERE m.id = b.id AND m.status = ANY($4::text[])
        RETURNING m.id, m.project_id, m.connector_id, m.connector_type, m.created_at, m.sent_at, m.delivered_at, m.read_at, m.failed_at,
-         m.error_code, b.sent_at AS sent_before, b.delivered_at AS delivered_before, b.read_at AS read_before, b.failed_at AS failed_before
+         m.error_code, m.trace_context, b.sent_at AS sent_before, b.delivered_at AS delivered_before, b.read_at AS read_before, b.failed_at AS failed_before
      ), ${statusRollup('moved', {
        sent: firstTime('sent_before', 'sent_at'),
        delivered: firstTime('delivered_before', 'delivered_at'),
@@ -181,7 +192,7 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
        errorCode: 'error_code',
      })}
      SELECT (SELECT count(*) FROM found)::int AS found,
-       (SELECT coalesce(json_agg(json_build_object('id', id, 'project_id', project_id)), '[]') FROM moved) AS moved`,
+       (SELECT coalesce(json_agg(json_build_object('id', id, 'project_id', project_id, 'trace_context', trace_context)), '[]') FROM moved) AS moved`,
     [
       connectorId,
       receipt.externalId,
@@ -194,6 +205,12 @@ async function applyReceipt(db: Query, connectorId: string, receipt: Receipt): P
     ],
   );
   const { found, moved } = rows[0];
-  const moves = moved.map((m) => ({ projectId: m.project_id, messageId: m.id, status: receipt.status, at: receipt.at }));
+  const moves = moved.map((m) => ({
+    projectId: m.project_id,
+    messageId: m.id,
+    status: receipt.status,
+    at: receipt.at,
+    traceContext: m.trace_context,
+  }));
   return { result: moves.length > 0 ? 'moved' : found > 0 ? 'ignored' : 'unknown', moves };
 }

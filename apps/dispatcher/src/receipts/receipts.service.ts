@@ -2,7 +2,7 @@ import { timingSafeEqual } from 'node:crypto';
 import { Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { ConnectorType, DomainError, ErrorCode, RpcPayload, RpcReply } from '@app/contracts';
 import { ConnectorLoader, verifyTwilioSignature, verifyWhatsAppSignature } from '@app/connectors';
-import { logBackgroundFailure, PeriodicTask } from '@app/observability';
+import { childSpan, logBackgroundFailure, messageTrace, PeriodicTask } from '@app/observability';
 import { StatusEvents } from '../events/status-events';
 import { Receipt, twilioReceipt, whatsAppReceipts } from './receipt';
 import { ReceiptMove, ReceiptRepository } from './receipt.repository';
@@ -120,10 +120,21 @@ export class ReceiptsService implements OnApplicationBootstrap, OnApplicationShu
     }
   }
 
-  /** Each committed move becomes a status event; a lost event costs a webhook, never the receipt. */
+  /**
+   * Each committed move becomes a status event; a lost event costs a webhook, never the receipt.
+   * The move is recorded in the message's own trace, and the receipt's request only linked to it:
+   * one provider request can carry receipts for many messages (a WhatsApp batch), and OpenTelemetry's
+   * messaging conventions link a delivery to each message's creation context, making it the parent
+   * only where one message is handled — here the message's trace is the parent, the request a link.
+   */
   private async emit(moves: ReceiptMove[]): Promise<void> {
     if (moves.length === 0) return;
-    const events = moves.map((m) => ({ projectId: m.projectId, messageId: m.messageId, type: `message.${m.status}` as const, at: m.at }));
+    const events = moves.map((m) => {
+      const { parent, links } = messageTrace(m.traceContext);
+      const span = childSpan(`message.receipt ${m.status}`, parent, { 'messagejs.message_id': m.messageId }, links);
+      span.end();
+      return { projectId: m.projectId, messageId: m.messageId, type: `message.${m.status}` as const, at: m.at, trace: span.carrier };
+    });
     await this.events
       .emit(events)
       .catch(logBackgroundFailure(this.logger, 'status-event', { messageIds: events.map((e) => e.messageId) }, events.length));

@@ -1,7 +1,7 @@
 import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ConnectorLoader, ConnectorRegistry, ProviderStatus } from '@app/connectors';
-import { inSpan, PeriodicTask } from '@app/observability';
+import { inSpan, messageTrace, PeriodicTask } from '@app/observability';
 import { Receipt } from './receipt';
 import { ReceiptsService } from './receipts.service';
 import { ReceiptRepository, UnconfirmedMessage } from './receipt.repository';
@@ -64,8 +64,9 @@ export class StatusReconciler implements OnApplicationBootstrap, OnApplicationSh
     if (types.length === 0) return 0;
     let moved = 0;
     for (const message of await this.repository.claimUnconfirmed(types, this.config.reconcileAfterMs, BATCH)) {
-      const attributes = { 'messagejs.connector.type': message.connectorType };
-      moved += await inSpan('message.reconcile', { messageId: message.messageId, attributes }, () => this.check(message)).catch(
+      // In the message's own trace: the provider look-up and the status change it makes read as part of the message's life.
+      const options = { messageId: message.messageId, attributes: { 'messagejs.connector.type': message.connectorType } };
+      moved += await inSpan('message.reconcile', { ...options, ...messageTrace(message.traceContext) }, () => this.check(message)).catch(
         (err: Error) => {
           this.logger.warn(`status check of ${message.connectorType} message ${message.messageId} failed: ${err.message}`);
           return 0;

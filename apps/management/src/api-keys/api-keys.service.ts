@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
 import {
   API_KEY_LAST_USED_RESOLUTION_MS,
   ApiKeyView,
@@ -10,11 +9,10 @@ import {
   VerifiedApiKey,
 } from '@app/contracts';
 import { API_KEY_PATTERN, apiKeyPrefix, generateApiKey, hashSecret, verifySecret } from '@app/crypto';
-import { ApiKeyEntity } from '@app/database';
+import { ApiKeyChanges, ApiKeyEntity, ApiKeyRepository } from '@app/database';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { ChangeFeed } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
-import { createWithinQuota } from '../projects/quota';
 
 function toView(k: ApiKeyEntity): ApiKeyView {
   return {
@@ -38,16 +36,12 @@ function assertPublicOnly(input: { allowedOrigins?: string[]; dailyLimit?: numbe
 
 @Injectable()
 export class ApiKeysService {
-  private readonly keys: Repository<ApiKeyEntity>;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly keys: ApiKeyRepository,
     private readonly projects: ProjectsService,
     private readonly changes: ChangeFeed,
-  ) {
-    this.keys = dataSource.getRepository(ApiKeyEntity);
-  }
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   /** The key is returned this once; only its bcrypt hash is kept. */
   async create(
@@ -59,36 +53,24 @@ export class ApiKeysService {
     if (input.type === 'secret') assertPublicOnly(input);
     const { key, prefix } = generateApiKey(input.type);
     const keyHash = await hashSecret(key);
-    const quota = {
-      setting: 'MAX_KEYS_PER_PROJECT',
-      limit: this.config.quotas.keysPerProject,
-      what: 'API keys per project (revoked ones count until their project is deleted)',
-      entity: ApiKeyEntity,
-      where: { projectId },
-      lock: { table: 'projects', id: projectId },
-    } as const;
-    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
-      manager.save(
-        manager.create(ApiKeyEntity, {
-          projectId,
-          name: input.name,
-          type: input.type,
-          prefix,
-          keyHash,
-          allowedOrigins: input.type === 'public' ? (input.allowedOrigins ?? []) : null,
-          dailyLimit: input.type === 'public' ? (input.dailyLimit ?? PUBLIC_KEY_DAILY_LIMIT_DEFAULT) : null,
-          lastUsedAt: null,
-          revokedAt: null,
-        }),
-      ),
+    const row = await this.keys.create(
+      projectId,
+      {
+        name: input.name,
+        type: input.type,
+        prefix,
+        keyHash,
+        allowedOrigins: input.type === 'public' ? (input.allowedOrigins ?? []) : null,
+        dailyLimit: input.type === 'public' ? (input.dailyLimit ?? PUBLIC_KEY_DAILY_LIMIT_DEFAULT) : null,
+      },
+      this.config.quotas.keysPerProject,
     );
     return { ...toView(row), key };
   }
 
   async list(userId: string, projectId: string): Promise<{ data: ApiKeyView[] }> {
     await this.projects.requireOwned(userId, projectId);
-    const rows = await this.keys.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return { data: rows.map(toView) };
+    return { data: (await this.keys.listInProject(projectId)).map(toView) };
   }
 
   /** A public key's rules change in place (the key itself stays the same); every gateway hears of it at once. */
@@ -101,12 +83,12 @@ export class ApiKeysService {
     const key = await this.requireKey(userId, projectId, keyId);
     if (key.revokedAt) throw new DomainError(ErrorCode.Conflict, 'the API key is revoked; create a new one');
     if (key.type === 'secret') assertPublicOnly(input);
-    const changes: Partial<ApiKeyEntity> = {};
+    const changes: ApiKeyChanges = {};
     if (input.name !== undefined) changes.name = input.name;
     if (input.allowedOrigins !== undefined) changes.allowedOrigins = input.allowedOrigins;
     if (input.dailyLimit !== undefined) changes.dailyLimit = input.dailyLimit;
     if (Object.keys(changes).length > 0) {
-      await this.keys.update({ id: keyId, projectId }, changes);
+      await this.keys.updateInProject(projectId, keyId, changes);
       await this.changes.publish(ChangeChannel.ApiKeyChanged, key.id);
     }
     return toView({ ...key, ...changes });
@@ -115,7 +97,7 @@ export class ApiKeysService {
   /** Revocation is published at once so every gateway drops its cached verification. */
   async revoke(userId: string, projectId: string, keyId: string): Promise<{ revoked: true }> {
     const key = await this.requireKey(userId, projectId, keyId);
-    if (!key.revokedAt) await this.keys.update({ id: keyId, projectId }, { revokedAt: new Date() });
+    if (!key.revokedAt) await this.keys.updateInProject(projectId, keyId, { revokedAt: new Date() });
     await this.changes.publish(ChangeChannel.ApiKeyChanged, key.id);
     return { revoked: true };
   }
@@ -128,7 +110,7 @@ export class ApiKeysService {
   async verify(key: string): Promise<VerifiedApiKey | null> {
     if (!API_KEY_PATTERN.test(key)) return null;
     // The project's rate limit rides along (one join), so the gateway never looks it up per request.
-    const row = await this.keys.findOne({ where: { prefix: apiKeyPrefix(key) }, relations: { project: true } });
+    const row = await this.keys.findByPrefix(apiKeyPrefix(key));
     if (!row || row.revokedAt) return null;
     if (!(await verifySecret(key, row.keyHash))) return null;
     return {
@@ -146,13 +128,12 @@ export class ApiKeysService {
     if (keyIds.length === 0) return { touched: 0 };
     const when = new Date(at);
     const due = new Date(when.getTime() - API_KEY_LAST_USED_RESOLUTION_MS);
-    const result = await this.keys.update({ id: In(keyIds), lastUsedAt: Or(IsNull(), LessThan(due)) }, { lastUsedAt: when });
-    return { touched: result.affected ?? 0 };
+    return { touched: await this.keys.markUsed(keyIds, when, due) };
   }
 
   private async requireKey(userId: string, projectId: string, keyId: string): Promise<ApiKeyEntity> {
     await this.projects.requireOwned(userId, projectId);
-    const key = await this.keys.findOneBy({ id: keyId, projectId });
+    const key = await this.keys.findInProject(projectId, keyId);
     if (!key) throw DomainError.notFound('API key');
     return key;
   }

@@ -1,13 +1,11 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
 import { ChangeChannel, ConnectorType, ConnectorView, DomainError, ErrorCode, FieldError } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { callbackUrlFor, ConnectorLoader, ConnectorRegistry, ProviderError, validateSettings } from '@app/connectors';
 import { SecretBox } from '@app/crypto';
-import { ConnectorEntity } from '@app/database';
+import { ConnectorChanges, ConnectorEntity, ConnectorRepository } from '@app/database';
 import { ChangeFeed, OutboundAddressRefused, OutboundPolicy, resolveUnder, skipsAddressCheck } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
-import { createWithinQuota } from '../projects/quota';
 
 /** A verifyToken left in an old row's config is a credential: never shown. */
 function withoutSecrets(config: Record<string, unknown>): Record<string, unknown> {
@@ -29,19 +27,17 @@ function toView(c: ConnectorEntity, publicUrl: string | undefined): ConnectorVie
 
 @Injectable()
 export class ConnectorsService {
-  private readonly connectors: Repository<ConnectorEntity>;
   private readonly outbound: OutboundPolicy;
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly connectors: ConnectorRepository,
     private readonly projects: ProjectsService,
     private readonly registry: ConnectorRegistry,
     private readonly box: SecretBox,
     private readonly loader: ConnectorLoader,
     private readonly changes: ChangeFeed,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {
-    this.connectors = dataSource.getRepository(ConnectorEntity);
     this.outbound = { allowPrivate: config.connectorAllowPrivate, allowedHosts: config.connectorAllowedHosts };
   }
 
@@ -55,25 +51,10 @@ export class ConnectorsService {
     this.check(input.type, input.credentials, config);
     await this.checkOutbound(input.type, input.credentials, config);
     const credentialsSealed = this.box.seal(JSON.stringify(input.credentials));
-    const quota = {
-      setting: 'MAX_CONNECTORS_PER_PROJECT',
-      limit: this.config.quotas.connectorsPerProject,
-      what: 'connectors per project',
-      entity: ConnectorEntity,
-      where: { projectId },
-      lock: { table: 'projects', id: projectId },
-    } as const;
-    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
-      manager.save(
-        manager.create(ConnectorEntity, {
-          projectId,
-          type: input.type,
-          name: input.name,
-          config,
-          credentialsSealed,
-          keyVersion: SecretBox.versionOf(credentialsSealed),
-        }),
-      ),
+    const row = await this.connectors.create(
+      projectId,
+      { type: input.type, name: input.name, config, credentialsSealed, keyVersion: SecretBox.versionOf(credentialsSealed) },
+      this.config.quotas.connectorsPerProject,
     );
     // The dispatcher caches each project's connectors: a new one must be visible to the next send.
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
@@ -82,8 +63,7 @@ export class ConnectorsService {
 
   async list(userId: string, projectId: string): Promise<{ data: ConnectorView[] }> {
     await this.projects.requireOwned(userId, projectId);
-    const rows = await this.connectors.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return { data: rows.map((row) => this.view(row)) };
+    return { data: (await this.connectors.listInProject(projectId)).map((row) => this.view(row)) };
   }
 
   async get(userId: string, projectId: string, connectorId: string): Promise<ConnectorView> {
@@ -102,20 +82,21 @@ export class ConnectorsService {
     const credentials = patch.credentials ?? (JSON.parse(this.box.open(row.credentialsSealed)) as Record<string, unknown>);
     this.check(row.type, credentials, config);
     await this.checkOutbound(row.type, credentials, config);
-    if (patch.name !== undefined) row.name = patch.name;
-    row.config = config;
+    const changes: ConnectorChanges = { config };
+    if (patch.name !== undefined) changes.name = patch.name;
     if (patch.credentials) {
-      row.credentialsSealed = this.box.seal(JSON.stringify(patch.credentials));
-      row.keyVersion = SecretBox.versionOf(row.credentialsSealed);
+      changes.credentialsSealed = this.box.seal(JSON.stringify(patch.credentials));
+      changes.keyVersion = SecretBox.versionOf(changes.credentialsSealed);
     }
-    const saved = await this.connectors.save(row);
+    const saved = await this.connectors.update(projectId, row.id, changes);
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
+    if (!saved) throw DomainError.notFound('connector');
     return this.view(saved);
   }
 
   async delete(userId: string, projectId: string, connectorId: string): Promise<{ deleted: true }> {
     const row = await this.requireConnector(userId, projectId, connectorId);
-    await this.connectors.delete({ id: row.id, projectId });
+    await this.connectors.delete(projectId, row.id);
     await this.changes.publish(ChangeChannel.ConnectorChanged, row.id);
     return { deleted: true };
   }
@@ -146,7 +127,7 @@ export class ConnectorsService {
 
   private async requireConnector(userId: string, projectId: string, connectorId: string): Promise<ConnectorEntity> {
     await this.projects.requireOwned(userId, projectId);
-    const row = await this.connectors.findOneBy({ id: connectorId, projectId });
+    const row = await this.connectors.find(projectId, connectorId);
     if (!row) throw DomainError.notFound('connector');
     return row;
   }

@@ -1,7 +1,7 @@
-import { Inject, Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
-import { DataSource } from 'typeorm';
+import { Injectable, Logger, OnApplicationBootstrap } from '@nestjs/common';
 import { ChangeChannel } from '@app/contracts';
 import { SecretBox } from '@app/crypto';
+import { ConnectorRepository, Resealed } from '@app/database';
 import { ChangeFeed } from '@app/transport';
 
 /**
@@ -17,7 +17,7 @@ export class VerifyTokenMove implements OnApplicationBootstrap {
   private readonly logger = new Logger(VerifyTokenMove.name);
 
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly connectors: ConnectorRepository,
     private readonly box: SecretBox,
     private readonly changes: ChangeFeed,
   ) {}
@@ -31,26 +31,19 @@ export class VerifyTokenMove implements OnApplicationBootstrap {
   async run(): Promise<number> {
     let moved = 0;
     for (;;) {
-      const movedId = await this.dataSource.transaction(async (manager) => {
-        const rows: Array<{ id: string; token: unknown; credentials_sealed: string }> = await manager.query(
-          `SELECT id, config->'verifyToken' AS token, credentials_sealed FROM connectors
-            WHERE type = 'whatsapp' AND config ? 'verifyToken' LIMIT 1 FOR UPDATE SKIP LOCKED`,
-        );
-        if (rows.length === 0) return null;
-        const [row] = rows;
-        const credentials = JSON.parse(this.box.open(row.credentials_sealed)) as Record<string, unknown>;
-        if (typeof row.token === 'string' && credentials.verifyToken === undefined) credentials.verifyToken = row.token;
-        const sealed = this.box.seal(JSON.stringify(credentials));
-        await manager.query(
-          `UPDATE connectors SET config = config - 'verifyToken', credentials_sealed = $2, key_version = $3, updated_at = now() WHERE id = $1`,
-          [row.id, sealed, SecretBox.versionOf(sealed)],
-        );
-        return row.id;
-      });
+      const movedId = await this.connectors.moveVerifyToken((sealed, token) => this.reseal(sealed, token));
       if (movedId === null) return moved;
       // Apps holding the connector drop it and read the credentials afresh.
       await this.changes.publish(ChangeChannel.ConnectorChanged, movedId);
       moved++;
     }
+  }
+
+  /** A token already in the credentials wins over the one left in config. */
+  private reseal(credentialsSealed: string, token: unknown): Resealed {
+    const credentials = JSON.parse(this.box.open(credentialsSealed)) as Record<string, unknown>;
+    if (typeof token === 'string' && credentials.verifyToken === undefined) credentials.verifyToken = token;
+    const sealed = this.box.seal(JSON.stringify(credentials));
+    return { credentialsSealed: sealed, keyVersion: SecretBox.versionOf(sealed) };
   }
 }

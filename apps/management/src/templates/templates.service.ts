@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
 import {
   ConnectorType,
   DomainError,
@@ -11,11 +10,8 @@ import {
   WhatsAppTemplateRef,
 } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
-import { decodePageCursor, encodePageCursor, TemplateEntity } from '@app/database';
+import { NAME_TAKEN, TemplateEntity, TemplateRepository } from '@app/database';
 import { ProjectsService } from '../projects/projects.service';
-import { createWithinQuota } from '../projects/quota';
-
-const UNIQUE_VIOLATION = '23505';
 
 function toView(t: TemplateEntity): TemplateView {
   return {
@@ -48,15 +44,11 @@ function check(t: { content: string; channel: ConnectorType | null; whatsapp: Wh
 
 @Injectable()
 export class TemplatesService {
-  private readonly templates: Repository<TemplateEntity>;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly templates: TemplateRepository,
     private readonly projects: ProjectsService,
-  ) {
-    this.templates = dataSource.getRepository(TemplateEntity);
-  }
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async create(
     userId: string,
@@ -67,43 +59,24 @@ export class TemplatesService {
     const state = { content: input.content, channel: input.channel ?? null, whatsapp: input.whatsapp ?? null };
     check(state);
     await this.requireFreeName(projectId, input.name);
-    const quota = {
-      setting: 'MAX_TEMPLATES_PER_PROJECT',
-      limit: this.config.quotas.templatesPerProject,
-      what: 'templates per project',
-      entity: TemplateEntity,
-      where: { projectId },
-      lock: { table: 'projects', id: projectId },
-    } as const;
-    const row = this.templates.create({ projectId, name: input.name, ...state, variables: parseTemplateVariables(state.content) });
-    return toView(await createWithinQuota(this.dataSource, quota, (manager) => this.save(row, manager.getRepository(TemplateEntity))));
+    const row = await this.templates.create(
+      projectId,
+      { name: input.name, ...state, variables: parseTemplateVariables(state.content) },
+      this.config.quotas.templatesPerProject,
+    );
+    if (row === NAME_TAKEN) throw duplicate(input.name);
+    return toView(row);
   }
 
-  /**
-   * Newest first, keyset-paginated on (created_at, id). Ordered by created_at to the millisecond, the
-   * precision a cursor carries, so rows created within one millisecond are neither skipped nor repeated.
-   */
+  /** Newest first, keyset-paginated on (created_at, id). */
   async list(
     userId: string,
     projectId: string,
     page: { limit: number; cursor?: string },
   ): Promise<{ data: TemplateView[]; nextCursor: string | null }> {
     await this.projects.requireOwned(userId, projectId);
-    const createdMs = "date_trunc('milliseconds', t.created_at)";
-    const query = this.templates
-      .createQueryBuilder('t')
-      .where('t.project_id = :projectId', { projectId })
-      .orderBy(createdMs, 'DESC')
-      .addOrderBy('t.id', 'DESC')
-      .limit(page.limit + 1);
-    if (page.cursor) {
-      const [at, id] = decodePageCursor(page.cursor);
-      query.andWhere(`(${createdMs}, t.id) < (:at::timestamptz, :id::uuid)`, { at, id });
-    }
-    const rows = await query.getMany();
-    const data = rows.slice(0, page.limit);
-    const last = data[data.length - 1];
-    return { data: data.map(toView), nextCursor: rows.length > page.limit ? encodePageCursor(last.createdAt, last.id) : null };
+    const { data, nextCursor } = await this.templates.page(projectId, page);
+    return { data: data.map(toView), nextCursor };
   }
 
   async get(userId: string, projectId: string, templateId: string): Promise<TemplateView> {
@@ -123,36 +96,28 @@ export class TemplatesService {
       whatsapp: patch.whatsapp === undefined ? row.whatsapp : patch.whatsapp,
     };
     check(state);
-    if (patch.name !== undefined && patch.name !== row.name) {
-      await this.requireFreeName(projectId, patch.name);
-      row.name = patch.name;
-    }
-    Object.assign(row, state, { variables: parseTemplateVariables(state.content) });
-    return toView(await this.save(row));
+    const name = patch.name ?? row.name;
+    if (name !== row.name) await this.requireFreeName(projectId, name);
+    const saved = await this.templates.update(projectId, templateId, { name, ...state, variables: parseTemplateVariables(state.content) });
+    if (saved === NAME_TAKEN) throw duplicate(name);
+    if (!saved) throw DomainError.notFound('template');
+    return toView(saved);
   }
 
   async delete(userId: string, projectId: string, templateId: string): Promise<{ deleted: true }> {
-    const row = await this.requireTemplate(userId, projectId, templateId);
-    await this.templates.delete({ id: row.id, projectId });
+    await this.requireTemplate(userId, projectId, templateId);
+    await this.templates.delete(projectId, templateId);
     return { deleted: true };
   }
 
   private async requireTemplate(userId: string, projectId: string, templateId: string): Promise<TemplateEntity> {
     await this.projects.requireOwned(userId, projectId);
-    const row = await this.templates.findOneBy({ id: templateId, projectId });
+    const row = await this.templates.findInProject(projectId, templateId);
     if (!row) throw DomainError.notFound('template');
     return row;
   }
 
   private async requireFreeName(projectId: string, name: string): Promise<void> {
-    if (await this.templates.existsBy({ projectId, name })) throw duplicate(name);
-  }
-
-  /** The unique (project, name) constraint settles a race the existence check cannot. */
-  private save(row: TemplateEntity, templates = this.templates): Promise<TemplateEntity> {
-    return templates.save(row).catch((err: { code?: string }) => {
-      if (err.code === UNIQUE_VIOLATION) throw duplicate(row.name);
-      throw err;
-    });
+    if (await this.templates.nameTaken(projectId, name)) throw duplicate(name);
   }
 }

@@ -1,6 +1,5 @@
 import { randomBytes } from 'node:crypto';
-import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, EntityManager, Repository } from 'typeorm';
+import { Injectable } from '@nestjs/common';
 import {
   DomainError,
   ErrorCode,
@@ -9,7 +8,7 @@ import {
   WebhookDeliveryPage,
   WebhookDeliveryView,
 } from '@app/contracts';
-import { decodePageCursor, encodePageCursor, WebhookDeliveryEntity, WebhookEndpointEntity } from '@app/database';
+import { WebhookDeliveryEntity, WebhookDeliveryRepository, WebhookEndpointEntity } from '@app/database';
 import { WebhookDeliveryQueue } from '@app/transport';
 import { WebhooksService } from './webhooks.service';
 
@@ -33,33 +32,17 @@ function toDeliveryView(d: WebhookDeliveryEntity): WebhookDeliveryView {
 /** The delivery log of an endpoint, and the deliveries its owner asks for: a test event, a replay. */
 @Injectable()
 export class WebhookDeliveriesService {
-  private readonly deliveries: Repository<WebhookDeliveryEntity>;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    private readonly deliveries: WebhookDeliveryRepository,
     private readonly endpoints: WebhooksService,
     private readonly queue: WebhookDeliveryQueue,
-  ) {
-    this.deliveries = dataSource.getRepository(WebhookDeliveryEntity);
-  }
+  ) {}
 
   /** Every attempt, newest first, keyset-paginated on (created_at, id) like messages. */
   async list(userId: string, projectId: string, webhookId: string, page: { limit: number; cursor?: string }): Promise<WebhookDeliveryPage> {
     const endpoint = await this.endpoints.requireEndpoint(userId, projectId, webhookId);
-    const query = this.deliveries
-      .createQueryBuilder('d')
-      .where('d.endpoint_id = :endpointId AND d.project_id = :projectId', { endpointId: endpoint.id, projectId })
-      .orderBy('d.created_at', 'DESC')
-      .addOrderBy('d.id', 'DESC')
-      .limit(page.limit + 1);
-    if (page.cursor) {
-      const [at, id] = decodePageCursor(page.cursor);
-      query.andWhere('(d.created_at, d.id) < (:at::timestamptz, :id::uuid)', { at, id });
-    }
-    const rows = await query.getMany();
-    const data = rows.slice(0, page.limit);
-    const last = data[data.length - 1];
-    return { data: data.map(toDeliveryView), nextCursor: rows.length > page.limit ? encodePageCursor(last.createdAt, last.id) : null };
+    const { data, nextCursor } = await this.deliveries.page(projectId, endpoint.id, page);
+    return { data: data.map(toDeliveryView), nextCursor };
   }
 
   /** A `webhook.test` event, with a webhook-id of its own, delivered (and logged, and retried) like any other. */
@@ -71,19 +54,18 @@ export class WebhookDeliveriesService {
       timestamp: at.toISOString(),
       data: { endpointId: endpoint.id, projectId, message: 'A test event from MessageJS: no message is involved and nothing needs doing.' },
     });
-    const row = this.deliveries.create({
-      endpointId: endpoint.id,
+    const row = await this.deliveries.insertPending(
       projectId,
-      messageId: null,
-      eventType: WEBHOOK_TEST_EVENT,
-      webhookId: `msg_${randomBytes(16).toString('hex')}`,
-      payload: JSON.parse(body),
-      replay: 0,
-      attempt: 1,
-      status: 'pending',
-      createdAt: at,
-    });
-    return this.queueDelivery(await this.deliveries.save(row), body);
+      {
+        endpointId: endpoint.id,
+        messageId: null,
+        eventType: WEBHOOK_TEST_EVENT,
+        webhookId: `msg_${randomBytes(16).toString('hex')}`,
+        payload: JSON.parse(body),
+      },
+      at,
+    );
+    return this.queueDelivery(row, body);
   }
 
   /**
@@ -93,30 +75,9 @@ export class WebhookDeliveriesService {
    */
   async replay(userId: string, projectId: string, webhookId: string, deliveryId: string): Promise<WebhookDeliveryView> {
     const endpoint = await this.sendable(userId, projectId, webhookId);
-    const original = await this.deliveries.findOneBy({ id: deliveryId, endpointId: endpoint.id, projectId });
+    const original = await this.deliveries.findInEndpoint(projectId, endpoint.id, deliveryId);
     if (!original) throw DomainError.notFound('delivery');
-    const row = await this.dataSource.transaction(async (tx: EntityManager) => {
-      await tx.getRepository(WebhookEndpointEntity).findOne({ where: { id: endpoint.id }, lock: { mode: 'pessimistic_write' } });
-      const last: { replay: number | null } | undefined = await tx
-        .getRepository(WebhookDeliveryEntity)
-        .createQueryBuilder('d')
-        .select('max(d.replay)', 'replay')
-        .where('d.endpoint_id = :endpointId AND d.webhook_id = :webhookId', { endpointId: endpoint.id, webhookId: original.webhookId })
-        .getRawOne();
-      const replay = tx.getRepository(WebhookDeliveryEntity).create({
-        endpointId: endpoint.id,
-        projectId,
-        messageId: original.messageId,
-        eventType: original.eventType,
-        webhookId: original.webhookId,
-        payload: original.payload,
-        replay: (last?.replay ?? original.replay) + 1,
-        attempt: 1,
-        status: 'pending',
-        createdAt: new Date(),
-      });
-      return tx.getRepository(WebhookDeliveryEntity).save(replay);
-    });
+    const row = await this.deliveries.insertReplay(projectId, original);
     return this.queueDelivery(row, JSON.stringify(original.payload));
   }
 
@@ -143,7 +104,7 @@ export class WebhookDeliveriesService {
     try {
       await this.queue.addMany([job]);
     } catch {
-      await this.deliveries.delete({ id: row.id });
+      await this.deliveries.delete(row.projectId, row.id);
       throw new DomainError(ErrorCode.Unavailable, 'the delivery could not be queued; try again');
     }
     return toDeliveryView(row);

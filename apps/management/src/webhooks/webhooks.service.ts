@@ -1,5 +1,4 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, Repository } from 'typeorm';
 import {
   ChangeChannel,
   CreatedWebhookEndpoint,
@@ -11,12 +10,9 @@ import {
 } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { generateWebhookSecret, SecretBox } from '@app/crypto';
-import { WebhookEndpointEntity } from '@app/database';
+import { WebhookEndpointChanges, WebhookEndpointEntity, WebhookEndpointRepository } from '@app/database';
 import { ChangeFeed, OutboundAddressRefused, resolveOutbound } from '@app/transport';
 import { ProjectsService } from '../projects/projects.service';
-import { createWithinQuota } from '../projects/quota';
-
-/** Stripe allows 16; a project needs a few (prod, staging, an audit sink), not hundreds. */
 
 function toView(e: WebhookEndpointEntity): WebhookEndpointView {
   return {
@@ -48,44 +44,23 @@ function checkEvents(events: readonly string[]): WebhookEventType[] {
  */
 @Injectable()
 export class WebhooksService {
-  private readonly endpoints: Repository<WebhookEndpointEntity>;
-
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    private readonly endpoints: WebhookEndpointRepository,
     private readonly projects: ProjectsService,
     private readonly box: SecretBox,
     private readonly changes: ChangeFeed,
-  ) {
-    this.endpoints = dataSource.getRepository(WebhookEndpointEntity);
-  }
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+  ) {}
 
   async create(userId: string, projectId: string, input: { url: string; events: readonly string[] }): Promise<CreatedWebhookEndpoint> {
     await this.projects.requireOwned(userId, projectId);
     const events = checkEvents(input.events);
     await this.checkUrl(input.url);
     const secret = generateWebhookSecret();
-    const quota = {
-      setting: 'MAX_WEBHOOKS_PER_PROJECT',
-      limit: this.config.quotas.webhooksPerProject,
-      what: 'webhook endpoints per project',
-      entity: WebhookEndpointEntity,
-      where: { projectId },
-      lock: { table: 'projects', id: projectId },
-    } as const;
-    const row = await createWithinQuota(this.dataSource, quota, (manager) =>
-      manager.save(
-        manager.create(WebhookEndpointEntity, {
-          projectId,
-          url: input.url,
-          events,
-          secretSealed: this.box.seal(secret),
-          disabledAt: null,
-          disabledReason: null,
-          previousSecretSealed: null,
-          previousSecretExpiresAt: null,
-        }),
-      ),
+    const row = await this.endpoints.create(
+      projectId,
+      { url: input.url, events, secretSealed: this.box.seal(secret) },
+      this.config.quotas.webhooksPerProject,
     );
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
     return { ...toView(row), secret };
@@ -93,8 +68,7 @@ export class WebhooksService {
 
   async list(userId: string, projectId: string): Promise<{ data: WebhookEndpointView[] }> {
     await this.projects.requireOwned(userId, projectId);
-    const rows = await this.endpoints.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
-    return { data: rows.map(toView) };
+    return { data: (await this.endpoints.listInProject(projectId)).map(toView) };
   }
 
   async get(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointView> {
@@ -109,53 +83,47 @@ export class WebhooksService {
     patch: { url?: string; events?: readonly string[]; enabled?: boolean },
   ): Promise<WebhookEndpointView> {
     const row = await this.requireEndpoint(userId, projectId, webhookId);
-    if (patch.events !== undefined) row.events = checkEvents(patch.events);
+    const changes: WebhookEndpointChanges = {};
+    if (patch.events !== undefined) changes.events = checkEvents(patch.events);
     if (patch.url !== undefined && patch.url !== row.url) {
       await this.checkUrl(patch.url);
-      row.url = patch.url;
+      changes.url = patch.url;
     }
     if (patch.enabled === true) {
-      row.disabledAt = null;
-      row.disabledReason = null;
+      changes.disabledAt = null;
+      changes.disabledReason = null;
     } else if (patch.enabled === false && row.disabledAt === null) {
-      row.disabledAt = new Date();
-      row.disabledReason = 'disabled by the owner';
+      changes.disabledAt = new Date();
+      changes.disabledReason = 'disabled by the owner';
     }
-    const saved = await this.endpoints.save(row);
+    const saved = Object.keys(changes).length > 0 ? await this.endpoints.update(projectId, row.id, changes) : row;
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
+    if (!saved) throw DomainError.notFound('webhook');
     return toView(saved);
   }
 
   async delete(userId: string, projectId: string, webhookId: string): Promise<{ deleted: true }> {
     const row = await this.requireEndpoint(userId, projectId, webhookId);
-    await this.endpoints.delete({ id: row.id, projectId });
+    await this.endpoints.delete(projectId, row.id);
     await this.changes.publish(ChangeChannel.WebhooksChanged, projectId);
     return { deleted: true };
   }
 
   /**
    * A new secret, shown once. The old one keeps signing too (deliveries carry both signatures) for
-   * 24 h, so receivers can switch without missing an event; one statement, so two rotations at once
-   * cannot lose a secret either caller was shown.
+   * 24 h, so receivers can switch without missing an event.
    */
   async rotateSecret(userId: string, projectId: string, webhookId: string): Promise<{ secret: string; previousSecretExpiresAt: string }> {
     const row = await this.requireEndpoint(userId, projectId, webhookId);
     const secret = generateWebhookSecret();
     const expiresAt = new Date(Date.now() + WEBHOOK_SECRET_OVERLAP_MS);
-    await this.endpoints.update(
-      { id: row.id, projectId },
-      {
-        previousSecretSealed: () => 'secret_sealed',
-        previousSecretExpiresAt: expiresAt,
-        secretSealed: this.box.seal(secret),
-      },
-    );
+    await this.endpoints.rotateSecret(projectId, row.id, this.box.seal(secret), expiresAt);
     return { secret, previousSecretExpiresAt: expiresAt.toISOString() };
   }
 
   async requireEndpoint(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointEntity> {
     await this.projects.requireOwned(userId, projectId);
-    const row = await this.endpoints.findOneBy({ id: webhookId, projectId });
+    const row = await this.endpoints.findInProject(projectId, webhookId);
     if (!row) throw DomainError.notFound('webhook');
     return row;
   }

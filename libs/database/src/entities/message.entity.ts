@@ -1,4 +1,4 @@
-import { Column, JoinColumn, ManyToOne, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, JoinColumn, ManyToOne, Entity, Index, PrimaryColumn } from 'typeorm';
 import type { ConnectorType, MessageEvent, MessageStatus, WhatsAppTemplateSend } from '@app/contracts';
 import { ProjectEntity } from './project.entity';
 
@@ -12,6 +12,8 @@ import { ProjectEntity } from './project.entity';
 @Index('messages_receipt_lookup', ['connectorId', 'externalId'])
 // An Idempotency-Key makes at most one message per project, even when the gateway lost the first answer.
 @Index('messages_idempotency', ['projectId', 'idempotencyKey'], { unique: true, where: `"idempotency_key" IS NOT NULL` })
+// A traceparent (55), a space and a tracestate cut at 512: bounded whatever writes the row.
+@Check('messages_trace_context_length', `length("trace_context") <= 568`)
 export class MessageEntity {
   /** Chosen by the dispatcher before the insert, so the queue job id can be the message id. */
   @PrimaryColumn('uuid') id: string;
@@ -47,6 +49,8 @@ export class MessageEntity {
   @Column({ name: 'enqueued_at', type: 'timestamptz', nullable: true }) enqueuedAt: Date | null;
   /** When the status reconciler last asked the provider about this `sent` message (no PUBLIC_URL, no receipts). */
   @Column({ name: 'status_checked_at', type: 'timestamptz', nullable: true }) statusCheckedAt: Date | null;
+  /** The W3C trace context it was accepted in (`traceparent[ tracestate]`): its later work continues that trace. */
+  @Column({ name: 'trace_context', type: 'text', nullable: true }) traceContext: string | null;
 
   @ManyToOne(() => ProjectEntity, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'project_id' })

@@ -1,0 +1,63 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
+import { UUID_PATTERN } from '@app/contracts';
+import { ApiKeyEntity } from '../entities/api-key.entity';
+import { insertWithinQuota, quota } from './quota';
+
+const KEYS_PER_PROJECT = quota({
+  setting: 'MAX_KEYS_PER_PROJECT',
+  what: 'API keys per project (revoked ones count until their project is deleted)',
+  entity: ApiKeyEntity,
+  owner: 'projects',
+  counted: (projectId) => ({ projectId }),
+});
+
+export type NewApiKey = Pick<ApiKeyEntity, 'name' | 'type' | 'prefix' | 'keyHash' | 'allowedOrigins' | 'dailyLimit'>;
+export type ApiKeyChanges = Partial<Pick<ApiKeyEntity, 'name' | 'allowedOrigins' | 'dailyLimit' | 'revokedAt'>>;
+
+/** Every query names the project, except the two that start from the key itself (verify, and its use). */
+@Injectable()
+export class ApiKeyRepository {
+  private readonly keys: Repository<ApiKeyEntity>;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    this.keys = dataSource.getRepository(ApiKeyEntity);
+  }
+
+  /** At most `limit` keys per project, however many creates race (409 quota_exceeded past it). */
+  create(projectId: string, key: NewApiKey, limit: number): Promise<ApiKeyEntity> {
+    return insertWithinQuota(this.dataSource, KEYS_PER_PROJECT, projectId, limit, { ...key, projectId, lastUsedAt: null, revokedAt: null });
+  }
+
+  /** Newest first, revoked ones included. */
+  listInProject(projectId: string): Promise<ApiKeyEntity[]> {
+    return this.keys.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  findInProject(projectId: string, keyId: string): Promise<ApiKeyEntity | null> {
+    return UUID_PATTERN.test(keyId) ? this.keys.findOneBy({ projectId, id: keyId }) : Promise.resolve(null);
+  }
+
+  async updateInProject(projectId: string, keyId: string, changes: ApiKeyChanges): Promise<void> {
+    await this.keys.update({ projectId, id: keyId }, changes);
+  }
+
+  /**
+   * The key whose prefix this is, with its project's rate limit (one join). Found by the key itself,
+   * not by a project: the caller then checks the whole key against the row's hash.
+   */
+  findByPrefix(prefix: string): Promise<ApiKeyEntity | null> {
+    return this.keys.findOne({ where: { prefix }, relations: { project: true } });
+  }
+
+  /**
+   * Moves lastUsedAt forward to `at` for keys not marked since `due`; the ids are of keys a gateway
+   * has just verified (so their project is already proven). How many rows moved.
+   */
+  async markUsed(keyIds: string[], at: Date, due: Date): Promise<number> {
+    const ids = keyIds.filter((id) => UUID_PATTERN.test(id));
+    if (ids.length === 0) return 0;
+    const result = await this.keys.update({ id: In(ids), lastUsedAt: Or(IsNull(), LessThan(due)) }, { lastUsedAt: at });
+    return result.affected ?? 0;
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { DataSource, Repository } from 'typeorm';
+import { UUID_PATTERN } from '@app/contracts';
+import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
+import { insertWithinQuota, quota } from './quota';
+
+const WEBHOOKS_PER_PROJECT = quota({
+  setting: 'MAX_WEBHOOKS_PER_PROJECT',
+  what: 'webhook endpoints per project',
+  entity: WebhookEndpointEntity,
+  owner: 'projects',
+  counted: (projectId) => ({ projectId }),
+});
+
+export type WebhookEndpointChanges = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'disabledAt' | 'disabledReason'>>;
+
+/** Every query names the project: an endpoint of another project is simply not there. */
+@Injectable()
+export class WebhookEndpointRepository {
+  private readonly endpoints: Repository<WebhookEndpointEntity>;
+
+  constructor(@Inject(DataSource) private readonly dataSource: DataSource) {
+    this.endpoints = dataSource.getRepository(WebhookEndpointEntity);
+  }
+
+  /** An enabled endpoint, at most `limit` per project however many creates race (409 quota_exceeded past it). */
+  create(
+    projectId: string,
+    endpoint: Pick<WebhookEndpointEntity, 'url' | 'events' | 'secretSealed'>,
+    limit: number,
+  ): Promise<WebhookEndpointEntity> {
+    return insertWithinQuota(this.dataSource, WEBHOOKS_PER_PROJECT, projectId, limit, {
+      ...endpoint,
+      projectId,
+      disabledAt: null,
+      disabledReason: null,
+      previousSecretSealed: null,
+      previousSecretExpiresAt: null,
+    });
+  }
+
+  /** Newest first. */
+  listInProject(projectId: string): Promise<WebhookEndpointEntity[]> {
+    return this.endpoints.find({ where: { projectId }, order: { createdAt: 'DESC', id: 'DESC' } });
+  }
+
+  findInProject(projectId: string, endpointId: string): Promise<WebhookEndpointEntity | null> {
+    return UUID_PATTERN.test(endpointId) ? this.endpoints.findOneBy({ projectId, id: endpointId }) : Promise.resolve(null);
+  }
+
+  /** The endpoint as it is after the change (null if it is gone meanwhile). */
+  async update(projectId: string, endpointId: string, changes: WebhookEndpointChanges): Promise<WebhookEndpointEntity | null> {
+    await this.endpoints.update({ projectId, id: endpointId }, changes);
+    return this.findInProject(projectId, endpointId);
+  }
+
+  /**
+   * A new current secret; the current one becomes the previous one until `previousExpiresAt`. One
+   * statement, so two rotations at once cannot lose a secret either caller was shown.
+   */
+  async rotateSecret(projectId: string, endpointId: string, secretSealed: string, previousExpiresAt: Date): Promise<void> {
+    await this.endpoints.update(
+      { projectId, id: endpointId },
+      { previousSecretSealed: () => 'secret_sealed', previousSecretExpiresAt: previousExpiresAt, secretSealed },
+    );
+  }
+
+  /** Its delivery log goes with it (the foreign key cascades). */
+  async delete(projectId: string, endpointId: string): Promise<void> {
+    await this.endpoints.delete({ projectId, id: endpointId });
+  }
+}
