@@ -2,15 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
 import { UUID_PATTERN } from '@app/contracts';
 import { ApiKeyEntity } from '../entities/api-key.entity';
-import { insertWithinQuota, quota } from './quota';
-
-const KEYS_PER_PROJECT = quota({
-  setting: 'MAX_KEYS_PER_PROJECT',
-  what: 'API keys per project (revoked ones count until their project is deleted)',
-  entity: ApiKeyEntity,
-  owner: 'projects',
-  counted: (projectId) => ({ projectId }),
-});
+import { insertWithinQuota } from './quota';
 
 export type NewApiKey = Pick<ApiKeyEntity, 'name' | 'type' | 'prefix' | 'keyHash' | 'allowedOrigins' | 'dailyLimit'>;
 export type ApiKeyChanges = Partial<Pick<ApiKeyEntity, 'name' | 'allowedOrigins' | 'dailyLimit' | 'revokedAt'>>;
@@ -26,7 +18,8 @@ export class ApiKeyRepository {
 
   /** At most `limit` keys per project, however many creates race (409 quota_exceeded past it). */
   create(projectId: string, key: NewApiKey, limit: number): Promise<ApiKeyEntity> {
-    return insertWithinQuota(this.dataSource, KEYS_PER_PROJECT, projectId, limit, { ...key, projectId, lastUsedAt: null, revokedAt: null });
+    const quota = { name: 'keysPerProject', limit, owner: { projectId } } as const;
+    return insertWithinQuota(this.dataSource, ApiKeyEntity, quota, { ...key, lastUsedAt: null, revokedAt: null });
   }
 
   /** Newest first, revoked ones included. */

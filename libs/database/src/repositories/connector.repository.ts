@@ -3,7 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ConnectorType, UUID_PATTERN } from '@app/contracts';
 import { ConnectorEntity } from '../entities/connector.entity';
-import { insertWithinQuota, quota } from './quota';
+import { insertWithinQuota } from './quota';
 
 export interface ConnectorRef {
   id: string;
@@ -18,14 +18,6 @@ export interface Resealed {
   credentialsSealed: string;
   keyVersion: number;
 }
-
-const CONNECTORS_PER_PROJECT = quota({
-  setting: 'MAX_CONNECTORS_PER_PROJECT',
-  what: 'connectors per project',
-  entity: ConnectorEntity,
-  owner: 'projects',
-  counted: (projectId) => ({ projectId }),
-});
 
 /**
  * Connectors: management writes them, the other apps read them to send. Every query names the
@@ -74,7 +66,7 @@ export class ConnectorRepository {
 
   /** At most `limit` connectors per project, however many creates race (409 quota_exceeded past it). */
   create(projectId: string, connector: NewConnector, limit: number): Promise<ConnectorEntity> {
-    return insertWithinQuota(this.dataSource, CONNECTORS_PER_PROJECT, projectId, limit, { ...connector, projectId });
+    return insertWithinQuota(this.dataSource, ConnectorEntity, { name: 'connectorsPerProject', limit, owner: { projectId } }, connector);
   }
 
   /** The connector as it is after the change (null if it is gone meanwhile). */

@@ -1,15 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { ProjectEntity } from '../entities/project.entity';
-import { insertWithinQuota, quota } from './quota';
-
-const PROJECTS_PER_USER = quota({
-  setting: 'MAX_PROJECTS_PER_USER',
-  what: 'projects per user',
-  entity: ProjectEntity,
-  owner: 'users',
-  counted: (ownerId) => ({ ownerId }),
-});
+import { insertWithinQuota } from './quota';
 
 export type ProjectChanges = Partial<Pick<ProjectEntity, 'name' | 'rateLimitPerSecond'>>;
 
@@ -33,7 +25,12 @@ export class ProjectRepository {
 
   /** At most `limit` projects per user, however many creates race (409 quota_exceeded past it). */
   create(ownerId: string, name: string, limit: number): Promise<ProjectEntity> {
-    return insertWithinQuota(this.dataSource, PROJECTS_PER_USER, ownerId, limit, { ownerId, name, rateLimitPerSecond: null });
+    return insertWithinQuota(
+      this.dataSource,
+      ProjectEntity,
+      { name: 'projectsPerUser', limit, owner: { ownerId } },
+      { name, rateLimitPerSecond: null },
+    );
   }
 
   /** The project as it is after the change, or null if the user has no such project. */

@@ -3,15 +3,7 @@ import { DataSource, Repository } from 'typeorm';
 import { UUID_PATTERN } from '@app/contracts';
 import { TemplateEntity } from '../entities/template.entity';
 import { keysetPage, Page, PageRequest } from './keyset-page';
-import { insertWithinQuota, quota } from './quota';
-
-const TEMPLATES_PER_PROJECT = quota({
-  setting: 'MAX_TEMPLATES_PER_PROJECT',
-  what: 'templates per project',
-  entity: TemplateEntity,
-  owner: 'projects',
-  counted: (projectId) => ({ projectId }),
-});
+import { insertWithinQuota } from './quota';
 
 const UNIQUE_VIOLATION = '23505';
 
@@ -36,7 +28,8 @@ export class TemplateRepository {
 
   /** At most `limit` templates per project (409 quota_exceeded past it). */
   create(projectId: string, fields: TemplateFields, limit: number): Promise<TemplateEntity | typeof NAME_TAKEN> {
-    return insertWithinQuota(this.dataSource, TEMPLATES_PER_PROJECT, projectId, limit, { ...fields, projectId }).catch(nameTaken);
+    const quota = { name: 'templatesPerProject', limit, owner: { projectId } } as const;
+    return insertWithinQuota(this.dataSource, TemplateEntity, quota, fields).catch(nameTaken);
   }
 
   /**

@@ -2,15 +2,7 @@ import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
 import { UUID_PATTERN } from '@app/contracts';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
-import { insertWithinQuota, quota } from './quota';
-
-const WEBHOOKS_PER_PROJECT = quota({
-  setting: 'MAX_WEBHOOKS_PER_PROJECT',
-  what: 'webhook endpoints per project',
-  entity: WebhookEndpointEntity,
-  owner: 'projects',
-  counted: (projectId) => ({ projectId }),
-});
+import { insertWithinQuota } from './quota';
 
 export type WebhookEndpointChanges = Partial<Pick<WebhookEndpointEntity, 'url' | 'events' | 'disabledAt' | 'disabledReason'>>;
 
@@ -29,9 +21,9 @@ export class WebhookEndpointRepository {
     endpoint: Pick<WebhookEndpointEntity, 'url' | 'events' | 'secretSealed'>,
     limit: number,
   ): Promise<WebhookEndpointEntity> {
-    return insertWithinQuota(this.dataSource, WEBHOOKS_PER_PROJECT, projectId, limit, {
+    const quota = { name: 'webhooksPerProject', limit, owner: { projectId } } as const;
+    return insertWithinQuota(this.dataSource, WebhookEndpointEntity, quota, {
       ...endpoint,
-      projectId,
       disabledAt: null,
       disabledReason: null,
       previousSecretSealed: null,
