@@ -1,5 +1,5 @@
 import { type ReactNode, useId, useRef } from 'react';
-import { Button } from './ui';
+import { Button, ErrorState } from './ui';
 
 /**
  * A destructive action behind an explicit second step, in the browser's own modal <dialog>: focus moves
@@ -13,6 +13,7 @@ export function ConfirmButton({
   confirmLabel,
   onConfirm,
   disabled,
+  error,
 }: {
   label: string;
   title: string;
@@ -20,11 +21,14 @@ export function ConfirmButton({
   confirmLabel: string;
   onConfirm: () => void;
   disabled?: boolean;
+  /** The action's failure, shown above the button (null or undefined: none). */
+  error?: unknown;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
   const id = useId();
   return (
     <>
+      {error ? <ErrorState error={error} /> : null}
       <Button variant="danger" disabled={disabled} aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
         {label}
       </Button>

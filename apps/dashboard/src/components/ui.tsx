@@ -152,6 +152,44 @@ export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () =>
   );
 }
 
+/** A mutation as a form's footer sees it. */
+interface MutationState {
+  isPending: boolean;
+  isSuccess: boolean;
+  isError: boolean;
+  error: unknown;
+}
+
+/** A form's last row: what the API refused, what it accepted (`saved`), and the submit button. */
+export function FormActions({
+  mutation,
+  label,
+  pendingLabel,
+  saved,
+  disabled = false,
+  problem,
+}: {
+  mutation: MutationState;
+  label: string;
+  pendingLabel?: string;
+  saved?: ReactNode;
+  disabled?: boolean;
+  /** Shown instead of the mutation's own error, e.g. only what the fields above do not show. */
+  problem?: ReactNode;
+}) {
+  return (
+    <>
+      {mutation.isError && (problem ?? <ErrorState error={mutation.error} />)}
+      {saved && mutation.isSuccess && <Notice tone="success">{saved}</Notice>}
+      <div>
+        <Button type="submit" disabled={mutation.isPending || disabled}>
+          {mutation.isPending && pendingLabel ? pendingLabel : label}
+        </Button>
+      </div>
+    </>
+  );
+}
+
 export function Notice({ children, tone = 'info' }: { children: ReactNode; tone?: 'info' | 'success' | 'warning' }) {
   const tones = {
     info: 'border-sky-200 bg-sky-50 text-sky-900',

@@ -1,7 +1,7 @@
 import { useMutation } from '@tanstack/react-query';
 import { type FormEvent, useState } from 'react';
 import { changePassword } from '../api/client';
-import { Button, Card, ErrorState, Notice, PageHeader, TextField } from '../components/ui';
+import { Card, FormActions, PageHeader, TextField } from '../components/ui';
 import { useSession } from '../lib/session';
 
 export function AccountScreen() {
@@ -60,11 +60,13 @@ export function AccountScreen() {
             value={repeat}
             onChange={(e) => setRepeat(e.target.value)}
           />
-          {change.isError && <ErrorState error={change.error} />}
-          {change.isSuccess && <Notice tone="success">Password changed. Other sessions are signed out.</Notice>}
-          <Button type="submit" disabled={change.isPending || mismatch}>
-            {change.isPending ? 'Changing…' : 'Change password'}
-          </Button>
+          <FormActions
+            mutation={change}
+            label="Change password"
+            pendingLabel="Changing…"
+            saved="Password changed. Other sessions are signed out."
+            disabled={mismatch}
+          />
         </form>
       </Card>
     </div>

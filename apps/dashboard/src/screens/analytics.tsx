@@ -4,6 +4,7 @@ import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client';
 import type { AnalyticsView } from '../api/types';
+import { DataTable } from '../components/data';
 import { Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatTime } from '../components/ui';
 import { useConnectors } from '../lib/connectors';
 import { type AnalyticsSearch, TIME_RANGES, type TimeRange, analyticsQuery } from '../lib/search';
@@ -104,86 +105,41 @@ export function AnalyticsScreen() {
             {analytics.data.connectors.length === 0 ? (
               <p className="text-sm text-slate-600">No connector sent anything in this range.</p>
             ) : (
-              <div className="overflow-x-auto">
-                <table className="w-full text-left text-sm">
-                  <caption className="sr-only">Success rate and latency per connector</caption>
-                  <thead className="bg-slate-50 text-xs text-slate-700 uppercase">
-                    <tr>
-                      <th scope="col" className="p-2">
-                        Connector
-                      </th>
-                      <th scope="col" className="p-2">
-                        Accepted
-                      </th>
-                      <th scope="col" className="p-2">
-                        Sent
-                      </th>
-                      <th scope="col" className="p-2">
-                        Delivered
-                      </th>
-                      <th scope="col" className="p-2">
-                        Failed
-                      </th>
-                      <th scope="col" className="p-2">
-                        Success rate
-                      </th>
-                      <th scope="col" className="p-2">
-                        p50 latency
-                      </th>
-                      <th scope="col" className="p-2">
-                        p95 latency
-                      </th>
-                    </tr>
-                  </thead>
-                  <tbody className="divide-y divide-slate-100">
-                    {analytics.data.connectors.map((c) => (
-                      <tr key={c.id}>
-                        <th scope="row" className="p-2 text-left font-medium">
-                          {c.name ?? '(deleted)'} <span className="text-xs text-slate-600">{c.type}</span>
-                        </th>
-                        <td className="p-2">{c.total}</td>
-                        <td className="p-2">{c.sent}</td>
-                        <td className="p-2">{c.delivered}</td>
-                        <td className="p-2">{c.failed}</td>
-                        <td className="p-2">{c.successRate === null ? '—' : `${(c.successRate * 100).toFixed(1)}%`}</td>
-                        <td className="p-2">{ms(c.latencyMs.p50)}</td>
-                        <td className="p-2">{ms(c.latencyMs.p95)}</td>
-                      </tr>
-                    ))}
-                  </tbody>
-                </table>
-              </div>
+              <DataTable
+                caption="Success rate and latency per connector"
+                columns={['Connector', 'Accepted', 'Sent', 'Delivered', 'Failed', 'Success rate', 'p50 latency', 'p95 latency']}
+                framed={false}
+              >
+                {analytics.data.connectors.map((c) => (
+                  <tr key={c.id}>
+                    <th scope="row" className="p-2 text-left font-medium">
+                      {c.name ?? '(deleted)'} <span className="text-xs text-slate-600">{c.type}</span>
+                    </th>
+                    <td className="p-2">{c.total}</td>
+                    <td className="p-2">{c.sent}</td>
+                    <td className="p-2">{c.delivered}</td>
+                    <td className="p-2">{c.failed}</td>
+                    <td className="p-2">{c.successRate === null ? '—' : `${(c.successRate * 100).toFixed(1)}%`}</td>
+                    <td className="p-2">{ms(c.latencyMs.p50)}</td>
+                    <td className="p-2">{ms(c.latencyMs.p95)}</td>
+                  </tr>
+                ))}
+              </DataTable>
             )}
           </Card>
           <Card title="Top error codes">
             {analytics.data.topErrors.length === 0 ? (
               <p className="text-sm text-slate-600">No errors in this range.</p>
             ) : (
-              <table className="w-full text-left text-sm">
-                <caption className="sr-only">Most frequent error codes</caption>
-                <thead className="bg-slate-50 text-xs text-slate-700 uppercase">
-                  <tr>
-                    <th scope="col" className="p-2">
-                      Code
-                    </th>
-                    <th scope="col" className="p-2">
-                      Count
-                    </th>
-                    <th scope="col" className="p-2">
-                      Last seen
-                    </th>
+              <DataTable caption="Most frequent error codes" columns={['Code', 'Count', 'Last seen']} framed={false}>
+                {analytics.data.topErrors.map((e) => (
+                  <tr key={e.code}>
+                    <td className="p-2 font-mono">{e.code}</td>
+                    <td className="p-2">{e.count}</td>
+                    <td className="p-2 text-xs">{formatTime(e.lastAt)}</td>
                   </tr>
-                </thead>
-                <tbody className="divide-y divide-slate-100">
-                  {analytics.data.topErrors.map((e) => (
-                    <tr key={e.code}>
-                      <td className="p-2 font-mono">{e.code}</td>
-                      <td className="p-2">{e.count}</td>
-                      <td className="p-2 text-xs">{formatTime(e.lastAt)}</td>
-                    </tr>
-                  ))}
-                </tbody>
-              </table>
+                ))}
+              </DataTable>
             )}
           </Card>
         </>

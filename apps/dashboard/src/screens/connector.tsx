@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import type { ConnectorView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { ConnectorFields, ThroughputFields, throughputConfig } from '../components/connector-fields';
-import { Button, Card, CopyButton, ErrorState, Loading, Notice, PageHeader, TextField } from '../components/ui';
+import { Button, Card, CopyButton, ErrorState, FormActions, Loading, Notice, PageHeader, TextField } from '../components/ui';
 import { CONNECTOR_FORMS, connectorBody, type FieldValues } from '../lib/connector-forms';
 import { connectorsKey } from '../lib/connectors';
 
@@ -62,12 +62,7 @@ export function NewConnectorScreen() {
             <legend className="mb-1 text-sm font-semibold">Throughput</legend>
             <ThroughputFields values={throughput} onChange={setThroughput} />
           </fieldset>
-          {create.isError && <ErrorState error={create.error} />}
-          <div>
-            <Button type="submit" disabled={create.isPending}>
-              Add connector
-            </Button>
-          </div>
+          <FormActions mutation={create} label="Add connector" />
         </form>
       </Card>
     </div>
@@ -125,20 +120,20 @@ function TestMessageCard({ projectId, connector }: { projectId: string; connecto
           onChange={(e) => setTo(e.target.value)}
         />
         <TextField label="Text" required value={text} onChange={(e) => setText(e.target.value)} />
-        {send.isError && <ErrorState error={send.error} />}
-        {send.isSuccess && (
-          <Notice tone="success">
-            Accepted (status {send.data.status}).{' '}
-            <Link to="/projects/$projectId/messages/$messageId" params={{ projectId, messageId: send.data.id }} className="underline">
-              Follow the message
-            </Link>
-          </Notice>
-        )}
-        <div>
-          <Button type="submit" disabled={send.isPending}>
-            Send test message
-          </Button>
-        </div>
+        <FormActions
+          mutation={send}
+          label="Send test message"
+          saved={
+            send.data && (
+              <>
+                Accepted (status {send.data.status}).{' '}
+                <Link to="/projects/$projectId/messages/$messageId" params={{ projectId, messageId: send.data.id }} className="underline">
+                  Follow the message
+                </Link>
+              </>
+            )
+          }
+        />
       </form>
     </Card>
   );
@@ -203,13 +198,7 @@ function SettingsCard({ projectId, connector }: { projectId: string; connector: 
             requireSecrets={Object.values(values).some((v) => v !== '' && v !== false)}
           />
         </fieldset>
-        {save.isError && <ErrorState error={save.error} />}
-        {save.isSuccess && <Notice tone="success">Saved.</Notice>}
-        <div>
-          <Button type="submit" disabled={save.isPending}>
-            Save connector
-          </Button>
-        </div>
+        <FormActions mutation={save} label="Save connector" saved="Saved." />
       </form>
     </Card>
   );
@@ -267,8 +256,8 @@ export function ConnectorScreen() {
           )}
         </Card>
         <Card title="Danger zone">
-          {remove.isError && <ErrorState error={remove.error} />}
           <ConfirmButton
+            error={remove.error}
             label="Delete connector"
             title={`Delete ${c.name}?`}
             description="Messages naming it will be refused. Its history stays in the log."

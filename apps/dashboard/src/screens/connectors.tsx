@@ -1,6 +1,7 @@
 import { Link, useParams } from '@tanstack/react-router';
 import { CONNECTOR_TYPES } from '@contracts/connector-types';
-import { Empty, ErrorState, Loading, PageHeader, formatTime } from '../components/ui';
+import { ItemList, QueryState } from '../components/data';
+import { Empty, PageHeader, formatTime } from '../components/ui';
 import { CONNECTOR_FORMS } from '../lib/connector-forms';
 import { useConnectors } from '../lib/connectors';
 
@@ -11,16 +12,15 @@ export function ConnectorsScreen() {
     <div className="flex flex-col gap-6">
       <PageHeader title="Connectors" />
       <section aria-label="Your connectors">
-        {connectors.isPending ? (
-          <Loading />
-        ) : connectors.isError ? (
-          <ErrorState error={connectors.error} onRetry={() => void connectors.refetch()} />
-        ) : connectors.data.data.length === 0 ? (
-          <Empty title="No connectors yet">A connector holds a provider's credentials; add one below to start sending.</Empty>
-        ) : (
-          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {connectors.data.data.map((c) => (
-              <li key={c.id} className="flex items-center justify-between p-3">
+        <QueryState
+          query={connectors}
+          isEmpty={(list) => list.data.length === 0}
+          empty={<Empty title="No connectors yet">A connector holds a provider&apos;s credentials; add one below to start sending.</Empty>}
+        >
+          {(list) => (
+            <ItemList
+              items={list.data}
+              link={(c) => (
                 <Link
                   to="/projects/$projectId/connectors/$connectorId"
                   params={{ projectId, connectorId: c.id }}
@@ -28,13 +28,11 @@ export function ConnectorsScreen() {
                 >
                   {c.name}
                 </Link>
-                <span className="text-xs text-slate-600">
-                  {CONNECTOR_FORMS[c.type].title} · added {formatTime(c.createdAt)}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+              )}
+              meta={(c) => `${CONNECTOR_FORMS[c.type].title} · added ${formatTime(c.createdAt)}`}
+            />
+          )}
+        </QueryState>
       </section>
       <section aria-labelledby="add-connector">
         <h2 id="add-connector" className="mb-2 text-base font-semibold">

@@ -5,12 +5,12 @@ import { api } from '../api/client';
 import type { ApiKeyView, RpcReply } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { KeySnippet } from '../components/key-snippet';
+import { DataTable, QueryState } from '../components/data';
 import {
-  Button,
   Card,
   Empty,
   ErrorState,
-  Loading,
+  FormActions,
   PageHeader,
   SecretOnce,
   SelectField,
@@ -71,71 +71,44 @@ export function KeysScreen() {
         </div>
       )}
       <section aria-label="Your API keys">
-        {keys.isPending ? (
-          <Loading />
-        ) : keys.isError ? (
-          <ErrorState error={keys.error} onRetry={() => void keys.refetch()} />
-        ) : keys.data.data.length === 0 ? (
-          <Empty title="No API keys yet">Create a secret key for your servers, or a public key for browsers.</Empty>
-        ) : (
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">API keys</caption>
-              <thead className="bg-slate-50 text-xs text-slate-700 uppercase">
-                <tr>
-                  <th scope="col" className="p-2">
-                    Name
-                  </th>
-                  <th scope="col" className="p-2">
-                    Type
-                  </th>
-                  <th scope="col" className="p-2">
-                    Key
-                  </th>
-                  <th scope="col" className="p-2">
-                    Last used
-                  </th>
-                  <th scope="col" className="p-2">
-                    Created
-                  </th>
-                  <th scope="col" className="p-2">
-                    <span className="sr-only">Actions</span>
-                  </th>
+        <QueryState
+          query={keys}
+          isEmpty={(page) => page.data.length === 0}
+          empty={<Empty title="No API keys yet">Create a secret key for your servers, or a public key for browsers.</Empty>}
+        >
+          {(page) => (
+            <DataTable caption="API keys" columns={['Name', 'Type', 'Key', 'Last used', 'Created']} actions>
+              {page.data.map((k) => (
+                <tr key={k.id}>
+                  <td className="p-2 font-medium">{k.name}</td>
+                  <td className="p-2">
+                    {k.type}
+                    {k.type === 'public' && k.allowedOrigins?.length ? (
+                      <span className="block text-xs text-slate-600">{k.allowedOrigins.join(', ')}</span>
+                    ) : null}
+                    {k.dailyLimit !== null && <span className="block text-xs text-slate-600">{k.dailyLimit} / day</span>}
+                  </td>
+                  <td className="p-2 font-mono text-xs">{k.prefix}…</td>
+                  <td className="p-2 text-xs">{k.lastUsedAt ? formatTime(k.lastUsedAt) : 'never'}</td>
+                  <td className="p-2 text-xs">{formatTime(k.createdAt)}</td>
+                  <td className="p-2 text-right">
+                    {k.revokedAt ? (
+                      <span className="text-xs text-slate-600">revoked {formatTime(k.revokedAt)}</span>
+                    ) : (
+                      <ConfirmButton
+                        label={`Revoke ${k.name}`}
+                        title={`Revoke ${k.name}?`}
+                        description="Every request with this key is refused within a second. This cannot be undone."
+                        confirmLabel="Revoke key"
+                        onConfirm={() => revoke.mutate(k.id)}
+                      />
+                    )}
+                  </td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {keys.data.data.map((k) => (
-                  <tr key={k.id}>
-                    <td className="p-2 font-medium">{k.name}</td>
-                    <td className="p-2">
-                      {k.type}
-                      {k.type === 'public' && k.allowedOrigins?.length ? (
-                        <span className="block text-xs text-slate-600">{k.allowedOrigins.join(', ')}</span>
-                      ) : null}
-                      {k.dailyLimit !== null && <span className="block text-xs text-slate-600">{k.dailyLimit} / day</span>}
-                    </td>
-                    <td className="p-2 font-mono text-xs">{k.prefix}…</td>
-                    <td className="p-2 text-xs">{k.lastUsedAt ? formatTime(k.lastUsedAt) : 'never'}</td>
-                    <td className="p-2 text-xs">{formatTime(k.createdAt)}</td>
-                    <td className="p-2 text-right">
-                      {k.revokedAt ? (
-                        <span className="text-xs text-slate-600">revoked {formatTime(k.revokedAt)}</span>
-                      ) : (
-                        <ConfirmButton
-                          label={`Revoke ${k.name}`}
-                          title={`Revoke ${k.name}?`}
-                          description="Every request with this key is refused within a second. This cannot be undone."
-                          confirmLabel="Revoke key"
-                          onConfirm={() => revoke.mutate(k.id)}
-                        />
-                      )}
-                    </td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-        )}
+              ))}
+            </DataTable>
+          )}
+        </QueryState>
         {revoke.isError && <ErrorState error={revoke.error} />}
       </section>
       <Card title="New API key">
@@ -176,12 +149,7 @@ export function KeysScreen() {
               />
             </>
           )}
-          {create.isError && <ErrorState error={create.error} />}
-          <div>
-            <Button type="submit" disabled={create.isPending}>
-              Create key
-            </Button>
-          </div>
+          <FormActions mutation={create} label="Create key" />
         </form>
       </Card>
     </div>

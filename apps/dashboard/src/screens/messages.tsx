@@ -3,7 +3,8 @@ import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router'
 import { api } from '../api/client';
 import type { MessagePage } from '../api/types';
 import { MessageFilters } from '../components/message-filters';
-import { Empty, ErrorState, Loading, PageHeader, StatusBadge, formatTime } from '../components/ui';
+import { DataTable, Pager, QueryState } from '../components/data';
+import { Empty, PageHeader, StatusBadge, formatTime } from '../components/ui';
 import { useConnectors } from '../lib/connectors';
 import { type MessageSearch, messagesQuery } from '../lib/search';
 
@@ -29,93 +30,53 @@ export function MessagesScreen() {
         {!search.cursor && <span className="text-xs text-slate-600">Updates every {POLL_MS / 1000} s</span>}
       </PageHeader>
       <MessageFilters value={search} connectors={connectors.data?.data ?? []} onChange={setSearch} />
-      {messages.isPending ? (
-        <Loading />
-      ) : messages.isError ? (
-        <ErrorState error={messages.error} onRetry={() => void messages.refetch()} />
-      ) : messages.data.data.length === 0 ? (
-        <Empty title={Object.keys(search).length ? 'No messages match these filters' : 'No messages yet'}>
-          {Object.keys(search).length ? (
-            'Widen the time range or clear the filters.'
-          ) : (
-            <>
-              Send one from a{' '}
-              <Link to="/projects/$projectId/connectors" params={{ projectId }} className="text-indigo-800 underline">
-                connector&apos;s page
-              </Link>{' '}
-              or with an API key.
-            </>
-          )}
-        </Empty>
-      ) : (
-        <>
-          <div className="overflow-x-auto rounded-lg border border-slate-200 bg-white">
-            <table className="w-full text-left text-sm">
-              <caption className="sr-only">Messages, newest first</caption>
-              <thead className="bg-slate-50 text-xs text-slate-700 uppercase">
-                <tr>
-                  <th scope="col" className="p-2">
-                    Created
-                  </th>
-                  <th scope="col" className="p-2">
-                    Recipient
-                  </th>
-                  <th scope="col" className="p-2">
-                    Connector
-                  </th>
-                  <th scope="col" className="p-2">
-                    Status
-                  </th>
-                  <th scope="col" className="p-2">
-                    Attempts
-                  </th>
-                  <th scope="col" className="p-2">
-                    Error
-                  </th>
+      <QueryState
+        query={messages}
+        isEmpty={(page) => page.data.length === 0}
+        empty={
+          <Empty title={Object.keys(search).length ? 'No messages match these filters' : 'No messages yet'}>
+            {Object.keys(search).length ? (
+              'Widen the time range or clear the filters.'
+            ) : (
+              <>
+                Send one from a{' '}
+                <Link to="/projects/$projectId/connectors" params={{ projectId }} className="text-indigo-800 underline">
+                  connector&apos;s page
+                </Link>{' '}
+                or with an API key.
+              </>
+            )}
+          </Empty>
+        }
+      >
+        {(page) => (
+          <>
+            <DataTable caption="Messages, newest first" columns={['Created', 'Recipient', 'Connector', 'Status', 'Attempts', 'Error']}>
+              {page.data.map((m) => (
+                <tr key={m.id}>
+                  <td className="p-2 whitespace-nowrap">
+                    <Link
+                      to="/projects/$projectId/messages/$messageId"
+                      params={{ projectId, messageId: m.id }}
+                      className="text-indigo-800 hover:underline"
+                    >
+                      {formatTime(m.createdAt)}
+                    </Link>
+                  </td>
+                  <td className="p-2 font-mono text-xs">{m.to}</td>
+                  <td className="p-2">{m.connector.type}</td>
+                  <td className="p-2">
+                    <StatusBadge status={m.status} />
+                  </td>
+                  <td className="p-2">{m.attempts}</td>
+                  <td className="p-2 text-xs text-red-800">{m.error ? `${m.error.code}: ${m.error.message}` : ''}</td>
                 </tr>
-              </thead>
-              <tbody className="divide-y divide-slate-100">
-                {messages.data.data.map((m) => (
-                  <tr key={m.id}>
-                    <td className="p-2 whitespace-nowrap">
-                      <Link
-                        to="/projects/$projectId/messages/$messageId"
-                        params={{ projectId, messageId: m.id }}
-                        className="text-indigo-800 hover:underline"
-                      >
-                        {formatTime(m.createdAt)}
-                      </Link>
-                    </td>
-                    <td className="p-2 font-mono text-xs">{m.to}</td>
-                    <td className="p-2">{m.connector.type}</td>
-                    <td className="p-2">
-                      <StatusBadge status={m.status} />
-                    </td>
-                    <td className="p-2">{m.attempts}</td>
-                    <td className="p-2 text-xs text-red-800">{m.error ? `${m.error.code}: ${m.error.message}` : ''}</td>
-                  </tr>
-                ))}
-              </tbody>
-            </table>
-          </div>
-          <nav aria-label="Pages" className="mt-3 flex gap-3 text-sm">
-            {search.cursor && (
-              <Link from="/projects/$projectId/messages" search={{ ...search, cursor: undefined }} className="text-indigo-800 underline">
-                Newest
-              </Link>
-            )}
-            {messages.data.nextCursor && (
-              <Link
-                from="/projects/$projectId/messages"
-                search={{ ...search, cursor: messages.data.nextCursor }}
-                className="text-indigo-800 underline"
-              >
-                Older messages
-              </Link>
-            )}
-          </nav>
-        </>
-      )}
+              ))}
+            </DataTable>
+            <Pager label="Pages" cursor={search.cursor} nextCursor={page.nextCursor} first="Newest" next="Older messages" />
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -3,7 +3,8 @@ import { Link, useNavigate } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import type { ProjectView } from '../api/types';
-import { Button, Card, Empty, ErrorState, Loading, PageHeader, TextField, formatTime } from '../components/ui';
+import { ItemList, QueryState } from '../components/data';
+import { Card, Empty, FormActions, PageHeader, TextField, formatTime } from '../components/ui';
 
 export const projectsKey = ['projects'] as const;
 
@@ -30,16 +31,15 @@ export function ProjectsScreen() {
       <PageHeader title="Projects" />
       <div className="grid gap-6 md:grid-cols-[2fr_1fr]">
         <section aria-label="Your projects">
-          {projects.isPending ? (
-            <Loading />
-          ) : projects.isError ? (
-            <ErrorState error={projects.error} onRetry={() => void projects.refetch()} />
-          ) : projects.data.data.length === 0 ? (
-            <Empty title="No projects yet">Create one to add connectors and API keys.</Empty>
-          ) : (
-            <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-              {projects.data.data.map((p) => (
-                <li key={p.id} className="flex items-center justify-between p-3">
+          <QueryState
+            query={projects}
+            isEmpty={(list) => list.data.length === 0}
+            empty={<Empty title="No projects yet">Create one to add connectors and API keys.</Empty>}
+          >
+            {(list) => (
+              <ItemList
+                items={list.data}
+                link={(p) => (
                   <Link
                     to="/projects/$projectId/messages"
                     params={{ projectId: p.id }}
@@ -47,19 +47,16 @@ export function ProjectsScreen() {
                   >
                     {p.name}
                   </Link>
-                  <span className="text-xs text-slate-600">created {formatTime(p.createdAt)}</span>
-                </li>
-              ))}
-            </ul>
-          )}
+                )}
+                meta={(p) => `created ${formatTime(p.createdAt)}`}
+              />
+            )}
+          </QueryState>
         </section>
         <Card title="New project">
           <form onSubmit={submit} className="flex flex-col gap-3" aria-label="New project">
             <TextField label="Project name" required maxLength={100} value={name} onChange={(e) => setName(e.target.value)} />
-            {create.isError && <ErrorState error={create.error} />}
-            <Button type="submit" disabled={create.isPending}>
-              Create project
-            </Button>
+            <FormActions mutation={create} label="Create project" />
           </form>
         </Card>
       </div>

@@ -4,7 +4,7 @@ import { type FormEvent, useEffect, useState } from 'react';
 import { api } from '../api/client';
 import type { ProjectView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
-import { Button, Card, ErrorState, Loading, Notice, PageHeader, TextField } from '../components/ui';
+import { Card, ErrorState, FormActions, Loading, PageHeader, TextField } from '../components/ui';
 import { useProject } from './project-layout';
 
 export function SettingsScreen() {
@@ -61,21 +61,15 @@ export function SettingsScreen() {
             value={rate}
             onChange={(e) => setRate(e.target.value)}
           />
-          {save.isError && <ErrorState error={save.error} />}
-          {save.isSuccess && <Notice tone="success">Saved.</Notice>}
-          <div>
-            <Button type="submit" disabled={save.isPending}>
-              Save settings
-            </Button>
-          </div>
+          <FormActions mutation={save} label="Save settings" saved="Saved." />
         </form>
       </Card>
       <Card title="Danger zone">
         <p className="mb-3 text-sm text-slate-700">
           Deleting the project removes its connectors, keys, templates, webhooks and message history.
         </p>
-        {remove.isError && <ErrorState error={remove.error} />}
         <ConfirmButton
+          error={remove.error}
           label="Delete project"
           title={`Delete ${project.data.name}?`}
           description="Its API keys stop working at once. This cannot be undone."

@@ -6,7 +6,7 @@ import { api } from '../api/client';
 import type { TemplateView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
 import { TemplatePreview } from '../components/template-preview';
-import { Button, Card, ErrorState, Loading, Notice, PageHeader, SelectField, TextArea, TextField } from '../components/ui';
+import { Card, ErrorState, FormActions, Loading, PageHeader, SelectField, TextArea, TextField } from '../components/ui';
 
 export function TemplateScreen() {
   const { projectId, templateId } = useParams({ from: '/signed-in/projects/$projectId/templates/$templateId' });
@@ -90,17 +90,12 @@ export function TemplateScreen() {
               value={content}
               onChange={(e) => setContent(e.target.value)}
             />
-            {save.isError && <ErrorState error={save.error} />}
-            {save.isSuccess && !isNew && <Notice tone="success">Saved.</Notice>}
-            <div className="flex gap-2">
-              <Button type="submit" disabled={save.isPending}>
-                {isNew ? 'Create template' : 'Save template'}
-              </Button>
-            </div>
+            <FormActions mutation={save} label={isNew ? 'Create template' : 'Save template'} saved={isNew ? undefined : 'Saved.'} />
           </form>
           {!isNew && (
             <div className="mt-4">
               <ConfirmButton
+                error={remove.error}
                 label="Delete template"
                 title="Delete this template?"
                 description="Sends that name it will be refused."

@@ -2,7 +2,8 @@ import { useQuery } from '@tanstack/react-query';
 import { Link, useParams, useSearch } from '@tanstack/react-router';
 import { api } from '../api/client';
 import type { TemplateView } from '../api/types';
-import { Empty, ErrorState, Loading, PageHeader, formatTime } from '../components/ui';
+import { ItemList, Pager, QueryState } from '../components/data';
+import { Empty, PageHeader, formatTime } from '../components/ui';
 
 /** Templates pages as `{data, nextCursor}`; a gateway that answers `{data}` only is one page. */
 export function templatesPage(body: { data: TemplateView[]; nextCursor?: string | null }): {
@@ -36,17 +37,16 @@ export function TemplatesScreen() {
           New template
         </Link>
       </PageHeader>
-      {templates.isPending ? (
-        <Loading />
-      ) : templates.isError ? (
-        <ErrorState error={templates.error} onRetry={() => void templates.refetch()} />
-      ) : templates.data.data.length === 0 ? (
-        <Empty title="No templates yet">Templates keep message text with {'{{variables}}'} out of your code.</Empty>
-      ) : (
-        <>
-          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {templates.data.data.map((t) => (
-              <li key={t.id} className="flex items-center justify-between gap-2 p-3">
+      <QueryState
+        query={templates}
+        isEmpty={(page) => page.data.length === 0}
+        empty={<Empty title="No templates yet">Templates keep message text with {'{{variables}}'} out of your code.</Empty>}
+      >
+        {(page) => (
+          <>
+            <ItemList
+              items={page.data}
+              link={(t) => (
                 <div className="min-w-0">
                   <Link
                     to="/projects/$projectId/templates/$templateId"
@@ -57,30 +57,13 @@ export function TemplatesScreen() {
                   </Link>
                   <p className="truncate text-xs text-slate-600">{t.content}</p>
                 </div>
-                <span className="text-xs whitespace-nowrap text-slate-600">
-                  {t.channel ?? 'any channel'} · {t.variables.length} variables · {formatTime(t.updatedAt)}
-                </span>
-              </li>
-            ))}
-          </ul>
-          <nav aria-label="Pages" className="mt-3 flex gap-3 text-sm">
-            {cursor && (
-              <Link from="/projects/$projectId/templates" search={{}} className="text-indigo-800 underline">
-                First page
-              </Link>
-            )}
-            {templates.data.nextCursor && (
-              <Link
-                from="/projects/$projectId/templates"
-                search={{ cursor: templates.data.nextCursor }}
-                className="text-indigo-800 underline"
-              >
-                Next page
-              </Link>
-            )}
-          </nav>
-        </>
-      )}
+              )}
+              meta={(t) => `${t.channel ?? 'any channel'} · ${t.variables.length} variables · ${formatTime(t.updatedAt)}`}
+            />
+            <Pager label="Pages" cursor={cursor} nextCursor={page.nextCursor} first="First page" next="Next page" />
+          </>
+        )}
+      </QueryState>
     </div>
   );
 }

@@ -4,11 +4,13 @@ import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import type { WebhookDeliveryPage, WebhookEndpointView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
+import { DataTable } from '../components/data';
 import {
   Button,
   Card,
   Empty,
   ErrorState,
+  FormActions,
   Loading,
   Notice,
   PageHeader,
@@ -46,65 +48,40 @@ function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: st
     <>
       {replay.isError && <ErrorState error={replay.error} />}
       {replay.isSuccess && <Notice tone="success">Replay queued: it appears here in a moment.</Notice>}
-      <div className="overflow-x-auto">
-        <table className="w-full text-left text-sm">
-          <caption className="sr-only">Deliveries, newest first</caption>
-          <thead className="bg-slate-50 text-xs text-slate-700 uppercase">
-            <tr>
-              <th scope="col" className="p-2">
-                When
-              </th>
-              <th scope="col" className="p-2">
-                Event
-              </th>
-              <th scope="col" className="p-2">
-                Status
-              </th>
-              <th scope="col" className="p-2">
-                HTTP
-              </th>
-              <th scope="col" className="p-2">
-                Duration
-              </th>
-              <th scope="col" className="p-2">
-                Next retry
-              </th>
-              <th scope="col" className="p-2">
-                <span className="sr-only">Actions</span>
-              </th>
-            </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {deliveries.data.data.map((d) => (
-              <tr key={d.id}>
-                <td className="p-2 text-xs whitespace-nowrap">{formatTime(d.createdAt)}</td>
-                <td className="p-2 font-mono text-xs">
-                  {d.eventType}
-                  {d.replay > 0 && <span className="ml-1 text-slate-600">(replay {d.replay})</span>}
-                  <span className="ml-1 text-slate-600">#{d.attempt}</span>
-                </td>
-                <td className="p-2">
-                  <StatusBadge status={d.status} />
-                  {d.error && <span className="block text-xs text-red-800">{d.error}</span>}
-                </td>
-                <td className="p-2">{d.responseStatus ?? '—'}</td>
-                <td className="p-2">{d.durationMs !== null ? `${d.durationMs} ms` : '—'}</td>
-                <td className="p-2 text-xs">{d.nextAttemptAt ? formatTime(d.nextAttemptAt) : '—'}</td>
-                <td className="p-2 text-right">
-                  <Button
-                    variant="secondary"
-                    onClick={() => replay.mutate(d.id)}
-                    disabled={replay.isPending}
-                    aria-label={`Replay ${d.eventType} delivery of ${formatTime(d.createdAt)}`}
-                  >
-                    Replay
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
-      </div>
+      <DataTable
+        caption="Deliveries, newest first"
+        columns={['When', 'Event', 'Status', 'HTTP', 'Duration', 'Next retry']}
+        actions
+        framed={false}
+      >
+        {deliveries.data.data.map((d) => (
+          <tr key={d.id}>
+            <td className="p-2 text-xs whitespace-nowrap">{formatTime(d.createdAt)}</td>
+            <td className="p-2 font-mono text-xs">
+              {d.eventType}
+              {d.replay > 0 && <span className="ml-1 text-slate-600">(replay {d.replay})</span>}
+              <span className="ml-1 text-slate-600">#{d.attempt}</span>
+            </td>
+            <td className="p-2">
+              <StatusBadge status={d.status} />
+              {d.error && <span className="block text-xs text-red-800">{d.error}</span>}
+            </td>
+            <td className="p-2">{d.responseStatus ?? '—'}</td>
+            <td className="p-2">{d.durationMs !== null ? `${d.durationMs} ms` : '—'}</td>
+            <td className="p-2 text-xs">{d.nextAttemptAt ? formatTime(d.nextAttemptAt) : '—'}</td>
+            <td className="p-2 text-right">
+              <Button
+                variant="secondary"
+                onClick={() => replay.mutate(d.id)}
+                disabled={replay.isPending}
+                aria-label={`Replay ${d.eventType} delivery of ${formatTime(d.createdAt)}`}
+              >
+                Replay
+              </Button>
+            </td>
+          </tr>
+        ))}
+      </DataTable>
       <nav aria-label="Delivery pages" className="mt-3 flex gap-3 text-sm">
         {cursors.length > 0 && (
           <Button variant="ghost" onClick={() => setCursors([])}>
@@ -149,13 +126,7 @@ function EndpointSettings({ projectId, webhook }: { projectId: string; webhook: 
       <form onSubmit={submit} className="flex flex-col gap-3" aria-label="Endpoint settings">
         <TextField label="Endpoint URL" type="url" required value={url} onChange={(e) => setUrl(e.target.value)} />
         <EventPicker value={events} onChange={setEvents} />
-        {save.isError && <ErrorState error={save.error} />}
-        {save.isSuccess && <Notice tone="success">Saved.</Notice>}
-        <div>
-          <Button type="submit" disabled={save.isPending || events.length === 0}>
-            Save endpoint
-          </Button>
-        </div>
+        <FormActions mutation={save} label="Save endpoint" saved="Saved." disabled={events.length === 0} />
       </form>
     </Card>
   );
@@ -222,8 +193,8 @@ export function WebhookScreen() {
             Rotating makes a new secret. For 24 hours deliveries carry signatures by both, so receivers can switch without missing one.
             {w.previousSecretExpiresAt && ` The previous secret signs until ${formatTime(w.previousSecretExpiresAt)}.`}
           </p>
-          {rotate.isError && <ErrorState error={rotate.error} />}
           <ConfirmButton
+            error={rotate.error}
             label="Rotate secret"
             title="Rotate the signing secret?"
             description="The new secret is shown once. The current one keeps signing for 24 hours."
@@ -231,8 +202,8 @@ export function WebhookScreen() {
             onConfirm={() => rotate.mutate()}
           />
           <div className="mt-6 border-t border-slate-200 pt-4">
-            {remove.isError && <ErrorState error={remove.error} />}
             <ConfirmButton
+              error={remove.error}
               label="Delete endpoint"
               title="Delete this endpoint?"
               description="Nothing more is delivered to it; its delivery log goes too."

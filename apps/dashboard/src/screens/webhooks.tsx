@@ -4,7 +4,8 @@ import { type FormEvent, useState } from 'react';
 import { WEBHOOK_EVENT_TYPES, type WebhookEventType } from '@contracts/queues';
 import { api } from '../api/client';
 import type { CreatedWebhookEndpoint, WebhookEndpointView } from '../api/types';
-import { Button, Card, Empty, ErrorState, Loading, PageHeader, SecretOnce, TextField } from '../components/ui';
+import { ItemList, QueryState } from '../components/data';
+import { Card, Empty, FormActions, PageHeader, SecretOnce, TextField } from '../components/ui';
 
 export const webhooksKey = (projectId: string) => ['projects', projectId, 'webhooks'] as const;
 
@@ -67,16 +68,15 @@ export function WebhooksScreen() {
         </div>
       )}
       <section aria-label="Your webhook endpoints">
-        {webhooks.isPending ? (
-          <Loading />
-        ) : webhooks.isError ? (
-          <ErrorState error={webhooks.error} onRetry={() => void webhooks.refetch()} />
-        ) : webhooks.data.data.length === 0 ? (
-          <Empty title="No webhook endpoints yet">MessageJS signs each delivery (Standard Webhooks) and retries for a day.</Empty>
-        ) : (
-          <ul className="divide-y divide-slate-200 rounded-lg border border-slate-200 bg-white">
-            {webhooks.data.data.map((w) => (
-              <li key={w.id} className="flex flex-wrap items-center justify-between gap-2 p-3">
+        <QueryState
+          query={webhooks}
+          isEmpty={(list) => list.data.length === 0}
+          empty={<Empty title="No webhook endpoints yet">MessageJS signs each delivery (Standard Webhooks) and retries for a day.</Empty>}
+        >
+          {(list) => (
+            <ItemList
+              items={list.data}
+              link={(w) => (
                 <Link
                   to="/projects/$projectId/webhooks/$webhookId"
                   params={{ projectId, webhookId: w.id }}
@@ -84,13 +84,13 @@ export function WebhooksScreen() {
                 >
                   {w.url}
                 </Link>
-                <span className="text-xs text-slate-600">
-                  {w.enabled ? 'enabled' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} · {w.events.join(', ')}
-                </span>
-              </li>
-            ))}
-          </ul>
-        )}
+              )}
+              meta={(w) =>
+                `${w.enabled ? 'enabled' : `disabled${w.disabledReason ? `: ${w.disabledReason}` : ''}`} · ${w.events.join(', ')}`
+              }
+            />
+          )}
+        </QueryState>
       </section>
       <Card title="New endpoint">
         <form onSubmit={submit} className="flex max-w-xl flex-col gap-3" aria-label="New webhook endpoint">
@@ -103,12 +103,7 @@ export function WebhooksScreen() {
             onChange={(e) => setUrl(e.target.value)}
           />
           <EventPicker value={events} onChange={setEvents} />
-          {create.isError && <ErrorState error={create.error} />}
-          <div>
-            <Button type="submit" disabled={create.isPending || events.length === 0}>
-              Add endpoint
-            </Button>
-          </div>
+          <FormActions mutation={create} label="Add endpoint" disabled={events.length === 0} />
         </form>
       </Card>
     </div>
