@@ -61,6 +61,7 @@ const sidebars: SidebarsConfig = {
     },
     'architecture',
     'security',
+    'contributing',
     {
       type: 'category',
       label: 'Problem types',
