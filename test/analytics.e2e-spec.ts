@@ -3,7 +3,7 @@ import path from 'node:path';
 import { TelegramFake } from './fakes/telegram.fake';
 import { TwilioFake } from './fakes/twilio.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addTwilioConnector, createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(120_000);
 
@@ -62,18 +62,7 @@ describe('project analytics (GET /projects/:id/analytics, from rollups)', () => 
     [telegram, twilio] = await Promise.all([TelegramFake.start(), TwilioFake.start()]);
     platform = await Platform.start({ env: { PUBLIC_URL } });
     tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    const account = twilio.addAccount();
-    const created = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token: tenant.accessToken,
-      body: {
-        type: 'twilio',
-        name: 'SMS',
-        credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-        config: { baseUrl: twilio.baseUrl },
-      },
-    });
-    expect(created.status).toBe(201);
-    sms = created.body.id;
+    sms = await addTwilioConnector(platform, tenant, twilio);
 
     // Telegram: 4 sent; one to a chat that blocked the bot fails (403), is retried, and fails again.
     telegram.blockChat(777);
@@ -130,7 +119,7 @@ describe('project analytics (GET /projects/:id/analytics, from rollups)', () => 
       failed: 1,
       successRate: 0.8,
     });
-    expect(byType.twilio).toMatchObject({ id: sms, name: 'SMS', total: 3, sent: 3, delivered: 2, failed: 1, successRate: 0.75 });
+    expect(byType.twilio).toMatchObject({ id: sms, name: 'sms', total: 3, sent: 3, delivered: 2, failed: 1, successRate: 0.75 });
     for (const c of a.connectors) {
       expect(c.latencyMs.p50).toBeGreaterThanOrEqual(0);
       expect(c.latencyMs.p95).toBeGreaterThanOrEqual(c.latencyMs.p50!);

@@ -1,29 +1,22 @@
-import Redis from 'ioredis';
-import { TelegramFake } from './fakes/telegram.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { startWithTelegram } from './support/telegram-platform';
+import { Tenant } from './support/tenant';
 
 jest.setTimeout(90_000);
 
 /** A step that fails after the 202 must leave a trace: a customer's webhook is never dropped without a log line. */
 describe('background failures (end to end)', () => {
   let platform: Platform;
-  let telegram: TelegramFake;
   let tenant: Tenant;
-  let redis: Redis;
 
   beforeAll(async () => {
-    telegram = await TelegramFake.start();
-    platform = await Platform.start({ apps: ['management', 'dispatcher', 'gateway'], env: { WEBHOOK_ALLOW_PRIVATE: 'true' } });
-    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    redis = new Redis(platform.env.REDIS_URL, { maxRetriesPerRequest: 1 });
+    ({ platform, tenant } = await startWithTelegram({
+      apps: ['management', 'dispatcher', 'gateway'],
+      env: { WEBHOOK_ALLOW_PRIVATE: 'true' },
+    }));
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await platform?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => platform?.stop());
 
   it('logs a status event the webhooks queue refused, with its message id, and still accepts the message', async () => {
     const endpoint = await platform.request('POST', `projects/${tenant.projectId}/webhooks`, {
@@ -33,8 +26,8 @@ describe('background failures (end to end)', () => {
     expect(endpoint.status).toBe(201);
     // The status-events queue's metadata turned into a string: every add to that queue now fails in Redis (WRONGTYPE).
     const meta = `${platform.redisPrefix}:bull:webhooks.events:meta`;
-    await redis.del(meta);
-    await redis.set(meta, 'not a hash');
+    await platform.redis.del(meta);
+    await platform.redis.set(meta, 'not a hash');
     try {
       const sent = await platform.request('POST', 'messages', {
         token: tenant.apiKey,
@@ -55,7 +48,7 @@ describe('background failures (end to end)', () => {
       // The message itself is safe: accepted and readable.
       expect((await platform.request('GET', `messages/${sent.body.id}`, { token: tenant.apiKey })).status).toBe(200);
     } finally {
-      await redis.del(meta);
+      await platform.redis.del(meta);
     }
   });
 });

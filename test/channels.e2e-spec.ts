@@ -2,7 +2,7 @@ import { SmtpFake } from './fakes/smtp.fake';
 import { TwilioFake } from './fakes/twilio.fake';
 import { WhatsAppFake } from './fakes/whatsapp.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addConnector, addTwilioConnector, addWhatsAppConnector, createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);
 
@@ -23,34 +23,21 @@ describe('channels', () => {
     ]);
     platform = await Platform.start();
     tenant = await createTenant(platform);
-    const number = whatsapp.addPhoneNumber();
     whatsapp.addTemplate('order_ready', 2, 'en_US');
-    const account = twilio.addAccount();
-    const create = async (type: string, credentials: object, config: object = {}) => {
-      const res = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-        token: tenant.accessToken,
-        body: { type, name: type, credentials, config: { maxPerSecond: 1000, ...config } },
-      });
-      expect([type, res.status]).toEqual([type, 201]);
-      connectors[type] = res.body.id;
-    };
-    await create(
-      'whatsapp',
-      { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: 'app-secret-0123456789' },
-      { baseUrl: whatsapp.baseUrl },
-    );
-    await create(
-      'twilio',
-      { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-      { baseUrl: twilio.baseUrl },
-    );
-    await create('smtp', {
-      host: '127.0.0.1',
-      port: smtp.port,
-      secure: false,
-      username: 'mailer',
-      password: 'smtp-secret-pw',
-      from: 'Shop <shop@example.com>',
+    const fast = { maxPerSecond: 1000 };
+    connectors.whatsapp = await addWhatsAppConnector(platform, tenant, whatsapp, { appSecret: 'app-secret-0123456789' }, fast);
+    connectors.twilio = await addTwilioConnector(platform, tenant, twilio, fast);
+    connectors.smtp = await addConnector(platform, tenant, {
+      type: 'smtp',
+      credentials: {
+        host: '127.0.0.1',
+        port: smtp.port,
+        secure: false,
+        username: 'mailer',
+        password: 'smtp-secret-pw',
+        from: 'Shop <shop@example.com>',
+      },
+      config: fast,
     });
   });
 

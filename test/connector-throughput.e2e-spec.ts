@@ -1,8 +1,6 @@
-import { ChildProcess, spawn } from 'node:child_process';
-import path from 'node:path';
 import { TelegramFake } from './fakes/telegram.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addConnector, createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(120_000);
 
@@ -25,46 +23,28 @@ describe('connector throughput ceilings', () => {
   let platform: Platform;
   let telegram: TelegramFake;
   let hanging: TelegramFake;
-  let secondWorker: ChildProcess | undefined;
 
   beforeAll(async () => {
     [telegram, hanging] = await Promise.all([TelegramFake.start(), TelegramFake.start({ delayMs: 10 * 60_000 })]);
     // Few worker slots: without maxConcurrent, one hanging connector would hold all of them.
     platform = await Platform.start({ env: { RATE_LIMIT_PER_SECOND: '1000', WORKER_CONCURRENCY: '8' } });
-    secondWorker = spawn(process.execPath, [path.resolve(__dirname, '..', 'dist', 'apps', 'worker', 'main.js')], {
-      env: platform.env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error('the second worker did not start')), 30_000);
-      secondWorker!.stdout!.on('data', (chunk: Buffer) => {
-        if (/consuming connector\./.test(chunk.toString())) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-      secondWorker!.stderr!.resume();
-    });
+    await platform.startReplica('worker', 'worker-2');
   });
 
   afterAll(async () => {
-    if (secondWorker && secondWorker.exitCode === null) {
-      const exited = new Promise((r) => secondWorker!.once('exit', r));
-      secondWorker.kill('SIGKILL');
-      await exited;
-    }
     await platform?.stop();
     await Promise.all([telegram?.close(), hanging?.close()]);
   });
 
   async function telegramTenant(fake: TelegramFake, config: Record<string, unknown> = {}): Promise<Tenant & { connectorId: string }> {
     const tenant = await createTenant(platform);
-    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token: tenant.accessToken,
-      body: { type: 'telegram', name: 'bot', credentials: { botToken: fake.addToken() }, config: { baseUrl: fake.baseUrl, ...config } },
+    const credentials = { botToken: fake.addToken() };
+    const connectorId = await addConnector(platform, tenant, {
+      type: 'telegram',
+      credentials,
+      config: { baseUrl: fake.baseUrl, ...config },
     });
-    expect(connector.status).toBe(201);
-    return { ...tenant, connectorId: connector.body.id };
+    return { ...tenant, connectorId };
   }
 
   const queue = (tenant: Tenant, count: number, prefix: string) =>

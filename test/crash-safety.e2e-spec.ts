@@ -1,6 +1,7 @@
 import { TelegramFake } from './fakes/telegram.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { startWithTelegram } from './support/telegram-platform';
+import { Tenant } from './support/tenant';
 
 jest.setTimeout(180_000);
 
@@ -11,15 +12,10 @@ describe('crash safety', () => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    telegram = await TelegramFake.start({ delayMs: 20 });
-    platform = await Platform.start();
-    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
+    ({ platform, telegram, tenant } = await startWithTelegram({ telegram: { delayMs: 20 } }));
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => platform?.stop());
 
   it("sends every 202'd message after the dispatcher and the worker are SIGKILLed mid-stream and restarted", async () => {
     const accepted: string[] = [];

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
-import Redis from 'ioredis';
-import { TelegramFake } from './fakes/telegram.fake';
-import { redisUrl } from './support/databases';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { startWithTelegram } from './support/telegram-platform';
+import { Tenant } from './support/tenant';
 
 jest.setTimeout(90_000);
 
@@ -12,22 +10,13 @@ const METRICS_TOKEN = randomBytes(24).toString('hex');
 /** Issue 9, the authentication half: what a tenant (or anyone) could do with crafted requests, and no longer can. */
 describe('hardening', () => {
   let platform: Platform;
-  let telegram: TelegramFake;
   let tenant: Tenant;
-  let redis: Redis;
 
   beforeAll(async () => {
-    telegram = await TelegramFake.start();
-    platform = await Platform.start({ env: { METRICS_TOKEN } });
-    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    redis = new Redis(redisUrl());
+    ({ platform, tenant } = await startWithTelegram({ env: { METRICS_TOKEN } }));
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await platform?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => platform?.stop());
 
   it('refuses a public key that sets a subject (free text through a browser key)', async () => {
     const shop = 'https://shop.example.com';
@@ -113,12 +102,12 @@ describe('hardening', () => {
     // feed, as happens when it is published while a subscriber is reconnecting.
     await platform.db.query('UPDATE api_keys SET revoked_at = now() WHERE id = $1', [key.body.id]);
     expect((await use()).status).toBe(200); // still cached: only the feed could tell
-    const subscribers = ((await redis.client('LIST')) as string)
+    const subscribers = ((await platform.redis.client('LIST')) as string)
       .split('\n')
       .filter((line) => line.includes(` name=${platform.redisPrefix}:change-feed `))
       .map((line) => /\bid=(\d+)/.exec(line)![1]);
     expect(subscribers.length).toBeGreaterThanOrEqual(1);
-    for (const id of subscribers) await redis.client('KILL', 'ID', id);
+    for (const id of subscribers) await platform.redis.client('KILL', 'ID', id);
     const cut = Date.now();
     await eventually(async () => (await use()).status === 401, 10_000, 50);
     console.log(`revoked key refused ${Date.now() - cut} ms after the change feed's connections were cut (cache TTL 60 s)`);

@@ -1,9 +1,8 @@
 import { createHash, randomUUID } from 'node:crypto';
-import Redis from 'ioredis';
 import { connectorQueueName } from '@app/contracts';
 import { TelegramFake } from './fakes/telegram.fake';
-import { redisUrl } from './support/databases';
 import { ApiResponse, eventually, Platform } from './support/platform';
+import { startWithTelegram } from './support/telegram-platform';
 import { createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);
@@ -12,20 +11,12 @@ describe('Idempotency-Key on POST /messages', () => {
   let platform: Platform;
   let telegram: TelegramFake;
   let tenant: Tenant;
-  let redis: Redis;
 
   beforeAll(async () => {
-    telegram = await TelegramFake.start();
-    platform = await Platform.start();
-    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    redis = new Redis(redisUrl());
+    ({ platform, telegram, tenant } = await startWithTelegram());
   });
 
-  afterAll(async () => {
-    redis?.disconnect();
-    await platform?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => platform?.stop());
 
   const send = (body: Record<string, unknown>, key?: string, who: Tenant = tenant): Promise<ApiResponse> =>
     platform.request('POST', 'messages', { token: who.apiKey, body, headers: key === undefined ? {} : { 'idempotency-key': key } });
@@ -86,9 +77,9 @@ describe('Idempotency-Key on POST /messages', () => {
     let first: Promise<ApiResponse>;
     try {
       first = send(body, key);
-      const claim = await eventually(async () => redis.get(record), 5_000, 20);
+      const claim = await eventually(async () => platform.redis.get(record), 5_000, 20);
       expect(JSON.parse(claim)).toMatchObject({ state: 'in-flight' });
-      expect(await redis.pttl(record)).toBeLessThanOrEqual(60_000);
+      expect(await platform.redis.pttl(record)).toBeLessThanOrEqual(60_000);
 
       const second = await send(body, key);
       expect(second.status).toBe(409);
@@ -108,7 +99,7 @@ describe('Idempotency-Key on POST /messages', () => {
     expect(after.body.id).toBe(answered.body.id);
     expect(replayed(after)).toBe('true');
     // Done answers are kept for IDEMPOTENCY_TTL_HOURS (default 24 h).
-    expect(await redis.pttl(record)).toBeGreaterThan(23 * 3_600_000);
+    expect(await platform.redis.pttl(record)).toBeGreaterThan(23 * 3_600_000);
     expect(await rows(body.message)).toBe(1);
   });
 
@@ -119,7 +110,7 @@ describe('Idempotency-Key on POST /messages', () => {
     expect(first.status).toBe(202);
     // What a timed-out accept leaves behind: the message is stored, but the gateway released the key.
     const record = `${platform.redisPrefix}:idem:${tenant.projectId}:${createHash('sha256').update(key).digest('hex')}`;
-    expect(await redis.del(record)).toBe(1);
+    expect(await platform.redis.del(record)).toBe(1);
 
     const retry = await send(body, key);
     expect(retry.status).toBe(202);
@@ -128,7 +119,7 @@ describe('Idempotency-Key on POST /messages', () => {
     expect(await providerSends(body.message)).toBe(1);
 
     // The database remembers the body too: another body under that key is still refused.
-    await redis.del(record);
+    await platform.redis.del(record);
     const other = await send({ ...body, message: 'something else' }, key);
     expect(other.status).toBe(422);
     expect(other.body.errors).toEqual([{ field: 'Idempotency-Key', message: 'was used with a different request body' }]);

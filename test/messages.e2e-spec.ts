@@ -1,5 +1,6 @@
 import { TelegramFake } from './fakes/telegram.fake';
 import { eventually, Platform } from './support/platform';
+import { startWithTelegram } from './support/telegram-platform';
 import { createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);
@@ -10,15 +11,10 @@ describe('messages (Telegram, end to end)', () => {
   let tenant: Tenant;
 
   beforeAll(async () => {
-    telegram = await TelegramFake.start();
-    platform = await Platform.start();
-    tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
+    ({ platform, telegram, tenant } = await startWithTelegram());
   });
 
-  afterAll(async () => {
-    await platform?.stop();
-    await telegram?.close();
-  });
+  afterAll(() => platform?.stop());
 
   const send = (body: Record<string, unknown>, token = tenant.apiKey, headers: Record<string, string> = {}) =>
     platform.request('POST', 'messages', { token, body, headers });

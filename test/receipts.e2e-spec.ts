@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { TwilioFake } from './fakes/twilio.fake';
 import { WhatsAppFake, WhatsAppFakeStatus } from './fakes/whatsapp.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addTwilioConnector, addWhatsAppConnector, createTenant, Tenant } from './support/tenant';
 
 jest.setTimeout(60_000);
 
@@ -31,25 +31,14 @@ describe('provider receipts', () => {
     [twilio, whatsapp] = await Promise.all([TwilioFake.start(), WhatsAppFake.start()]);
     platform = await Platform.start({ env: { PUBLIC_URL } });
     tenant = await createTenant(platform);
-    const account = twilio.addAccount();
-    const number = whatsapp.addPhoneNumber();
-    const create = async (type: 'twilio' | 'whatsapp', credentials: object, config: object) => {
-      const res = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-        token: tenant.accessToken,
-        body: { type, name: type, credentials, config: { maxPerSecond: 1000, ...config } },
-      });
-      expect([type, res.status]).toEqual([type, 201]);
-      connectors[type] = res.body.id;
-    };
-    await create(
-      'twilio',
-      { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-      { baseUrl: twilio.baseUrl },
-    );
-    await create(
-      'whatsapp',
-      { accessToken: number.accessToken, phoneNumberId: number.phoneNumberId, appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN },
-      { baseUrl: whatsapp.baseUrl },
+    const fast = { maxPerSecond: 1000 };
+    connectors.twilio = await addTwilioConnector(platform, tenant, twilio, fast);
+    connectors.whatsapp = await addWhatsAppConnector(
+      platform,
+      tenant,
+      whatsapp,
+      { appSecret: APP_SECRET, verifyToken: VERIFY_TOKEN },
+      fast,
     );
   });
 

@@ -1,6 +1,6 @@
 import { TwilioFake } from './fakes/twilio.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addTwilioConnector, addWebhookEndpoint, createTenant, Tenant } from './support/tenant';
 import { Receiver } from './support/webhook-receiver';
 
 jest.setTimeout(90_000);
@@ -21,22 +21,8 @@ describe('status reconciliation (no PUBLIC_URL)', () => {
     [twilio, receiver] = await Promise.all([TwilioFake.start(), Receiver.start()]);
     platform = await Platform.start({ env: { RECONCILE_AFTER_MS: '1000', WEBHOOK_ALLOW_PRIVATE: 'true' } });
     tenant = await createTenant(platform);
-    const account = twilio.addAccount();
-    const connector = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token: tenant.accessToken,
-      body: {
-        type: 'twilio',
-        name: 'sms',
-        credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-        config: { baseUrl: twilio.baseUrl },
-      },
-    });
-    expect(connector.status).toBe(201);
-    const endpoint = await platform.request('POST', `projects/${tenant.projectId}/webhooks`, {
-      token: tenant.accessToken,
-      body: { url: receiver.url('/hooks'), events: ['message.delivered'] },
-    });
-    expect(endpoint.status).toBe(201);
+    await addTwilioConnector(platform, tenant, twilio);
+    await addWebhookEndpoint(platform, tenant, receiver.url('/hooks'), ['message.delivered']);
   });
 
   afterAll(async () => {

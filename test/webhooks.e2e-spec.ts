@@ -2,7 +2,7 @@ import { STATUS_EVENTS_QUEUE } from '@app/contracts';
 import { TelegramFake } from './fakes/telegram.fake';
 import { TwilioFake } from './fakes/twilio.fake';
 import { eventually, Platform } from './support/platform';
-import { createTenant, Tenant } from './support/tenant';
+import { addTwilioConnector, createTenant, Tenant } from './support/tenant';
 import { Receiver, signatureIsValid } from './support/webhook-receiver';
 
 jest.setTimeout(90_000);
@@ -49,17 +49,7 @@ describe('webhooks (Standard Webhooks, end to end)', () => {
       env: { WEBHOOK_ALLOW_PRIVATE: 'true', WEBHOOK_RETRY_SCALE: '0.001', PUBLIC_URL: 'https://messagejs.example.test' },
     });
     tenant = await createTenant(platform, { telegram: { botToken: telegram.addToken(), baseUrl: telegram.baseUrl } });
-    const account = twilio.addAccount();
-    const sms = await platform.request('POST', `projects/${tenant.projectId}/connectors`, {
-      token: tenant.accessToken,
-      body: {
-        type: 'twilio',
-        name: 'sms',
-        credentials: { accountSid: account.accountSid, authToken: account.authToken, from: '+14155550100' },
-        config: { baseUrl: twilio.baseUrl },
-      },
-    });
-    expect(sms.status).toBe(201);
+    await addTwilioConnector(platform, tenant, twilio);
   });
 
   afterAll(async () => {

@@ -3,9 +3,9 @@
  * libs/devkit in one edit: a fresh empty database, a Redis prefix, free ports, and the apps of a
  * manifest started as local processes with exactly the command and environment the manifest gives.
  */
-import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createDatabase } from '@app/devkit';
+import path from 'node:path';
+import { createDatabase, NodeProcess } from '@app/devkit';
 import { adminUrl, databaseUrl, dropDatabase, redisUrl } from '../support/databases';
 import { apiRequest, deleteRedisKeys, eventually, freePort } from '../support/platform';
 import { ROOT } from './manifests';
@@ -24,60 +24,49 @@ export function freshRedisPrefix(): { prefix: string; url: string; clear: () => 
   return { prefix, url: redisUrl(), clear: () => deleteRedisKeys(redisUrl(), prefix).then(() => undefined) };
 }
 
-export class LaunchedProcess {
-  readonly output: string[] = [];
-  readonly exited: Promise<number | null>;
-
-  constructor(
-    readonly name: string,
-    readonly child: ChildProcess,
-  ) {
-    const keep = (chunk: Buffer) => this.output.push(...chunk.toString().split('\n').filter(Boolean));
-    child.stdout!.on('data', keep);
-    child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => child.once('exit', (code) => resolve(code)));
-  }
-
-  tail(lines = 15): string {
-    return `${this.name}:\n${this.output.slice(-lines).join('\n')}`;
-  }
-
-  /** SIGTERM, as Compose and Kubernetes stop a container; SIGKILL only if it outlives `timeoutMs`. */
-  async stop(timeoutMs = 30_000): Promise<number | null> {
-    if (this.child.exitCode !== null) return this.child.exitCode;
-    this.child.kill('SIGTERM');
-    const timer = setTimeout(() => this.child.kill('SIGKILL'), timeoutMs);
-    const code = await this.exited;
-    clearTimeout(timer);
-    return code;
-  }
+/** A manifest's process, run by the devkit's NodeProcess, and every line it printed (for failure messages). */
+export interface Launched {
+  readonly process: NodeProcess;
+  readonly output: string[];
 }
 
 /** Starts `command` (node dist/apps/…) from the repository root with `env` and nothing else but PATH. */
-export function launch(name: string, command: string[], env: Record<string, string>): LaunchedProcess {
-  const [node, ...args] = command;
-  if (node !== 'node') throw new Error(`${name}: expected a node command, got ${command.join(' ')}`);
-  const child = spawn(process.execPath, args, {
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '', ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+export function launch(name: string, command: string[], env: Record<string, string>): Launched {
+  const [node, file, ...args] = command;
+  if (node !== 'node' || !file) throw new Error(`${name}: expected a node command, got ${command.join(' ')}`);
+  const output: string[] = [];
+  const process = new NodeProcess({
+    label: name,
+    file: path.resolve(ROOT, file),
+    args,
+    env: { PATH: globalThis.process.env.PATH ?? '', ...env },
+    onLine: (line) => output.push(line),
   });
-  return new LaunchedProcess(name, child);
+  return { process, output };
+}
+
+export function tail(launched: Launched, lines = 15): string {
+  return `${launched.process.label}:\n${launched.output.slice(-lines).join('\n')}`;
+}
+
+/** SIGTERM, as Compose and Kubernetes stop a container; SIGKILL only if it outlives `graceMs`. Resolves with the exit code. */
+export async function stop(launched: Launched, graceMs = 30_000): Promise<number | null> {
+  return (await launched.process.terminate(graceMs)).code;
 }
 
 /** Waits until GET <url> answers 200, or the process exits (then fails with its last lines). */
-export async function waitUntilReady(processes: LaunchedProcess[], url: string, owner: LaunchedProcess, timeoutMs = 60_000): Promise<void> {
+export async function waitUntilReady(processes: Launched[], url: string, owner: Launched, timeoutMs = 60_000): Promise<void> {
   let exited = false;
-  void owner.exited.then(() => (exited = true));
+  void owner.process.closed.then(() => (exited = true));
   await eventually(
     async () => {
-      if (exited) throw new Error(`exited: ${owner.tail()}`);
+      if (exited) throw new Error(`exited: ${tail(owner)}`);
       const res = await fetch(url).catch(() => null);
       return res?.status === 200;
     },
     timeoutMs,
     250,
   ).catch((err: Error) => {
-    throw new Error(`${owner.name} not ready at ${url}: ${err.message}\n${owner.tail()}\n${processes.length} processes`);
+    throw new Error(`${owner.process.label} not ready at ${url}: ${err.message}\n${tail(owner)}\n${processes.length} processes`);
   });
 }

@@ -8,7 +8,18 @@ import { connectorQueueName } from '@app/contracts';
 import { bullPrefix } from '@app/transport';
 import { TelegramFake } from '../fakes/telegram.fake';
 import { createTenant } from '../support/tenant';
-import { apiRequest, createEmptyDatabase, eventually, freePort, freshRedisPrefix, launch, LaunchedProcess, waitUntilReady } from './launch';
+import {
+  apiRequest,
+  createEmptyDatabase,
+  eventually,
+  freePort,
+  freshRedisPrefix,
+  launch,
+  Launched,
+  stop,
+  tail,
+  waitUntilReady,
+} from './launch';
 import { readYamlDocuments } from './kustomize';
 import { composeProcesses, k8sProcesses, ProcessSpec, readCompose, renderOverlay, ROOT } from './manifests';
 
@@ -54,14 +65,14 @@ async function runnableEnv(p: ProcessSpec, target: Target): Promise<Record<strin
 async function startAll(
   processes: ProcessSpec[],
   target: Target,
-): Promise<{ running: LaunchedProcess[]; gateway: string; healthPorts: Map<string, string> }> {
+): Promise<{ running: Launched[]; gateway: string; healthPorts: Map<string, string> }> {
   const migrate = processes.find((p) => p.scope === 'migrate')!;
   const job = launch(migrate.name, migrate.command, await runnableEnv(migrate, target));
-  const code = await job.exited;
-  if (code !== 0) throw new Error(`migrate exited with ${code}\n${job.tail()}`);
+  const { code } = await job.process.closed;
+  if (code !== 0) throw new Error(`migrate exited with ${code}\n${tail(job)}`);
 
-  const running: LaunchedProcess[] = [];
-  const health: Array<{ process: LaunchedProcess; url: string }> = [];
+  const running: Launched[] = [];
+  const health: Array<{ process: Launched; url: string }> = [];
   let gateway = '';
   const healthPorts = new Map<string, string>();
   for (const p of processes.filter((x) => x.scope !== 'migrate')) {
@@ -76,7 +87,7 @@ async function startAll(
   try {
     await Promise.all(health.map(({ process, url }) => waitUntilReady(running, url, process)));
   } catch (err) {
-    await Promise.all(running.map((r) => r.stop(5_000)));
+    await Promise.all(running.map((r) => stop(r, 5_000)));
     throw err;
   }
   return { running, gateway, healthPorts };
@@ -98,8 +109,8 @@ async function sendThroughTelegram(gateway: string, telegram: TelegramFake): Pro
   expect(telegram.sent.map((m) => m.text)).toContain('Deployed and delivered');
 }
 
-async function stopAll(running: LaunchedProcess[]): Promise<void> {
-  const codes = await Promise.all(running.map(async (r) => [r.name, await r.stop()] as const));
+async function stopAll(running: Launched[]): Promise<void> {
+  const codes = await Promise.all(running.map(async (r) => [r.process.label, await stop(r)] as const));
   // Invariant 8: SIGTERM finishes in-flight work and exits 0.
   expect(codes.filter(([, code]) => code !== 0)).toEqual([]);
 }
@@ -130,7 +141,7 @@ describe('the manifests, executed as local processes', () => {
     const target = { databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, secrets };
     const vars = { POSTGRES_PASSWORD: 'unused-locally', ...secrets };
     const { running, gateway } = await startAll(composeProcesses(readCompose(), vars), target);
-    cleanup.push(() => Promise.all(running.map((r) => r.stop(5_000))).then(() => undefined));
+    cleanup.push(() => Promise.all(running.map((r) => stop(r, 5_000))).then(() => undefined));
     await sendThroughTelegram(gateway, telegram);
     await stopAll(running);
   });
@@ -145,7 +156,7 @@ describe('the manifests, executed as local processes', () => {
     const template = readYamlDocuments(path.join(ROOT, 'k8s', 'base', 'secret.template.yaml'))[0].stringData as Record<string, string>;
     const target = { databaseUrl: db.url, redisUrl: redis.url, redisPrefix: redis.prefix, secrets: { ...template, ...secrets }, configMap };
     const { running, gateway, healthPorts } = await startAll(k8sProcesses(objects), target);
-    cleanup.push(() => Promise.all(running.map((r) => r.stop(5_000))).then(() => undefined));
+    cleanup.push(() => Promise.all(running.map((r) => stop(r, 5_000))).then(() => undefined));
     await sendThroughTelegram(gateway, telegram);
 
     // Every app's /metrics answers only with the METRICS_TOKEN the Secret gives it.
@@ -155,8 +166,8 @@ describe('the manifests, executed as local processes', () => {
     expect(await scrape.text()).toMatch(/^messagejs_worker_consumers_running 1$/m);
 
     // The list the ScaledObject measures is the one a message really waits in: stop the telegram worker, send, and see it there.
-    const worker = running.find((r) => r.name === 'worker-telegram')!;
-    expect(await worker.stop()).toBe(0);
+    const worker = running.find((r) => r.process.label === 'worker-telegram')!;
+    expect(await stop(worker)).toBe(0);
     const listName = new QueueKeys(bullPrefix({ redisPrefix: redis.prefix } as AppConfig)).toKey(connectorQueueName('telegram'), 'wait');
     const scaled = objects.find((o) => o.kind === 'ScaledObject' && o.metadata.name === 'worker-telegram')!;
     expect((scaled.spec as any).triggers[0].metadata.listName).toBe(listName.replace(redis.prefix, configMap.REDIS_PREFIX));

@@ -103,6 +103,8 @@ export class Platform implements PlatformApi {
   baseUrl = '';
   db!: Client;
   private readonly supervisor = new Supervisor({ onLine: (label, line) => this.logs.push(`[${label}] ${line}`) });
+  private redisClient?: Redis;
+  private readonly closeWith: Array<{ close(): Promise<void> }> = [];
 
   private constructor(
     readonly database: string,
@@ -114,8 +116,13 @@ export class Platform implements PlatformApi {
     this.env = { ...suiteEnv(database, redisPrefix, port), LOG_LEVEL: 'info', ...throwawaySecrets(), ...extraEnv };
   }
 
-  /** `databasePort`: the apps reach PostgreSQL through this port instead (a proxy a test can cut). */
-  static async start(options: { env?: Record<string, string>; apps?: AppName[]; databasePort?: number } = {}): Promise<Platform> {
+  /**
+   * `databasePort`: the apps reach PostgreSQL through this port instead (a proxy a test can cut).
+   * `closeWith`: provider fakes and the like that `stop()` closes after the apps.
+   */
+  static async start(
+    options: { env?: Record<string, string>; apps?: AppName[]; databasePort?: number; closeWith?: Array<{ close(): Promise<void> }> } = {},
+  ): Promise<Platform> {
     const database = await createSuiteDatabase();
     const env = { ...(options.env ?? {}) };
     if (options.databasePort) {
@@ -124,6 +131,7 @@ export class Platform implements PlatformApi {
       env.DATABASE_URL = url.toString();
     }
     const platform = new Platform(database, `t${randomBytes(5).toString('hex')}`, await freePort(), env);
+    platform.closeWith.push(...(options.closeWith ?? []));
     try {
       platform.db = new Client({ connectionString: databaseUrl(database) });
       await platform.db.connect();
@@ -137,18 +145,31 @@ export class Platform implements PlatformApi {
 
   /** Starts `app` and resolves once it announces that it serves (generous: the machine may be busy). */
   async startApp(app: AppName, timeoutMs = 60_000): Promise<void> {
-    const proc = this.supervisor.start(app, this.env);
-    this.processes.set(app, proc);
-    try {
-      await withDeadline(proc.ready, timeoutMs, `${app} start-up`);
-    } catch (err) {
-      throw new Error(`${(err as Error).message}:\n${this.tail(app)}`, { cause: err });
-    }
+    this.processes.set(app, await this.launch(app, app, timeoutMs));
   }
 
-  tail(app: AppName, lines = 20): string {
+  /**
+   * Starts one more process of `app` (a second replica, labelled `label` in the logs), ready when it
+   * says so over IPC like every other; it is stopped with the platform.
+   */
+  startReplica(app: AppName, label: string, timeoutMs = 60_000): Promise<NodeProcess> {
+    return this.launch(app, label, timeoutMs);
+  }
+
+  private async launch(app: AppName, label: string, timeoutMs: number): Promise<NodeProcess> {
+    const proc = this.supervisor.start(app, this.env, { label });
+    try {
+      await withDeadline(proc.ready, timeoutMs, `${label} start-up`);
+    } catch (err) {
+      throw new Error(`${(err as Error).message}:\n${this.tail(label)}`, { cause: err });
+    }
+    return proc;
+  }
+
+  /** The last lines a process (an app, or a replica's label) printed. */
+  tail(label: string, lines = 20): string {
     return this.logs
-      .filter((l) => l.startsWith(`[${app}]`))
+      .filter((l) => l.startsWith(`[${label}]`))
       .slice(-lines)
       .join('\n');
   }
@@ -209,9 +230,16 @@ export class Platform implements PlatformApi {
     return apiRequest<T>(this.baseUrl, method, url, options);
   }
 
+  /** A Redis client for a suite to look into the platform's keys (under `redisPrefix`); it fails fast and closes with the platform. */
+  get redis(): Redis {
+    return (this.redisClient ??= new Redis(this.env.REDIS_URL, { maxRetriesPerRequest: 1 }));
+  }
+
   async stop(): Promise<void> {
+    this.redisClient?.disconnect();
     await this.supervisor.stopAll(10_000);
     this.processes.clear();
+    await Promise.all(this.closeWith.map((c) => c.close().catch(() => undefined)));
     await this.db?.end().catch(() => undefined);
     await dropDatabase(this.database).catch(() => undefined);
     // A suite that stopped its own Redis has nothing left to clean.

@@ -77,6 +77,28 @@ export function addTwilioConnector(platform: PlatformApi, tenant: Tenant, twilio
   });
 }
 
+/** The part of a provider fake that hands out a WhatsApp phone number (test/fakes/whatsapp.fake.ts). */
+interface WhatsAppNumbers {
+  readonly baseUrl: string;
+  addPhoneNumber(): { accessToken: string; phoneNumberId: string };
+}
+
+/** A WhatsApp connector on a fresh phone number of the fake, with these receipt secrets; returns its id. */
+export function addWhatsAppConnector(
+  platform: PlatformApi,
+  tenant: Tenant,
+  whatsapp: WhatsAppNumbers,
+  secrets: { appSecret: string; verifyToken?: string },
+  config: object = {},
+): Promise<string> {
+  const { accessToken, phoneNumberId } = whatsapp.addPhoneNumber();
+  return addConnector(platform, tenant, {
+    type: 'whatsapp',
+    credentials: { accessToken, phoneNumberId, ...secrets },
+    config: { baseUrl: whatsapp.baseUrl, ...config },
+  });
+}
+
 /** A webhook endpoint of the tenant's project for these events; returns it as created (its secret is shown once). */
 export async function addWebhookEndpoint(
   platform: PlatformApi,

@@ -1,10 +1,12 @@
+import { BullModule } from '@nestjs/bullmq';
 import { Module } from '@nestjs/common';
 import { ConfigModule } from '@app/config';
+import { STATUS_EVENTS_QUEUE } from '@app/contracts';
 import { ConnectorLoader, ConnectorRegistry } from '@app/connectors';
 import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { SendQueues, TransportModule } from '@app/transport';
+import { QueuesModule, SendQueuesModule, TransportModule } from '@app/transport';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { AnalyticsRepository } from './analytics/analytics.repository';
 import { AnalyticsService } from './analytics/analytics.service';
@@ -22,7 +24,15 @@ import { ReceiptsService } from './receipts/receipts.service';
 import { StatusReconciler } from './receipts/status-reconciler';
 
 @Module({
-  imports: [ConfigModule, LoggerModule.forApp('dispatcher'), DatabaseModule, TransportModule],
+  imports: [
+    ConfigModule,
+    LoggerModule.forApp('dispatcher'),
+    DatabaseModule,
+    TransportModule,
+    QueuesModule,
+    SendQueuesModule,
+    BullModule.registerQueue({ name: STATUS_EVENTS_QUEUE }),
+  ],
   controllers: [MessagesController, ReceiptsController, AnalyticsController],
   providers: [
     MessagesService,
@@ -30,7 +40,6 @@ import { StatusReconciler } from './receipts/status-reconciler';
     AcceptBatcher,
     ConnectorDirectory,
     OutboxSweeper,
-    SendQueues,
     MessageComposer,
     StatusEvents,
     ReceiptsService,

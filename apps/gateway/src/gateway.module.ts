@@ -3,7 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { LoggerModule } from '@app/observability';
-import { SendQueues, TransportModule } from '@app/transport';
+import { SendQueuesModule, TransportModule } from '@app/transport';
 import { AnalyticsController } from './analytics/analytics.controller';
 import { ApiKeyVerifier } from './auth/api-key.verifier';
 import { AttemptLimits } from './auth/attempt-limits';
@@ -32,6 +32,7 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     ConfigModule,
     LoggerModule.forApp('gateway'),
     TransportModule,
+    SendQueuesModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, verifyOptions: { algorithms: ['HS256'] } }),
@@ -58,7 +59,6 @@ import { WebhooksController } from './webhooks/webhooks.controller';
     KeyUsage,
     ProjectAccess,
     GatewayMetrics,
-    SendQueues,
     RateLimiter,
     DailyLimit,
     RateLimitGuard,

@@ -13,7 +13,7 @@ import {
   WebhookEndpointRepository,
 } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { TransportModule, WebhookDeliveryQueue } from '@app/transport';
+import { TransportModule, WebhookDeliveryQueueModule } from '@app/transport';
 import { ApiKeysController } from './api-keys/api-keys.controller';
 import { ApiKeysService } from './api-keys/api-keys.service';
 import { AuthController } from './auth/auth.controller';
@@ -37,6 +37,7 @@ import { WebhooksService } from './webhooks/webhooks.service';
     LoggerModule.forApp('management'),
     DatabaseModule,
     TransportModule,
+    WebhookDeliveryQueueModule,
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({ secret: config.jwtSecret, signOptions: { expiresIn: '15m', algorithm: 'HS256' } }),
@@ -58,7 +59,6 @@ import { WebhooksService } from './webhooks/webhooks.service';
     TemplatesService,
     WebhooksService,
     WebhookDeliveriesService,
-    WebhookDeliveryQueue,
     secretBoxProvider,
     ConnectorRegistry,
     ConnectorLoader,

@@ -13,7 +13,12 @@ import { StatusEventProcessor } from './events/status-event.processor';
 const EVENT_CONCURRENCY = 10;
 const DELIVERY_CONCURRENCY = 50;
 
-/** The two BullMQ consumers of this app: status events from the dispatcher, and the deliveries they fan out to. */
+/**
+ * The two BullMQ consumers of this app: status events from the dispatcher, and the deliveries they fan out to.
+ * Built by hand, not as @nestjs/bullmq @Processor classes: @nestjs/bullmq closes its workers on shutdown
+ * with `worker.close()` and no time limit (a delivery waiting on a slow customer server would hold the
+ * process), while ours is bounded by SHUTDOWN_TIMEOUT_MS.
+ */
 @Injectable()
 export class WebhookWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(WebhookWorkers.name);

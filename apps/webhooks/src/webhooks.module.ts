@@ -3,7 +3,7 @@ import { ConfigModule } from '@app/config';
 import { secretBoxProvider } from '@app/crypto';
 import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
-import { ChangeFeed, WebhookDeliveryQueue } from '@app/transport';
+import { ChangeFeed, WebhookDeliveryQueueModule } from '@app/transport';
 import { DeliveryProcessor } from './delivery/delivery.processor';
 import { DeliveryRetention } from './delivery/delivery-retention';
 import { WebhookSender } from './delivery/webhook-sender';
@@ -14,14 +14,13 @@ import { WebhookWorkers } from './webhook.workers';
 
 /** No Redis-transport requests here (only BullMQ), so no TransportModule: just the change feed, to say when a 410 disabled an endpoint. */
 @Module({
-  imports: [ConfigModule, LoggerModule.forApp('webhooks'), DatabaseModule],
+  imports: [ConfigModule, LoggerModule.forApp('webhooks'), DatabaseModule, WebhookDeliveryQueueModule],
   providers: [
     ChangeFeed,
     secretBoxProvider,
     WebhookRepository,
     WebhookSigner,
     WebhookSender,
-    WebhookDeliveryQueue,
     StatusEventProcessor,
     DeliveryProcessor,
     WebhookWorkers,

@@ -60,12 +60,12 @@ export function redisOptions(config: Pick<AppConfig, 'redisUrl'>, role: RedisRol
   }
 }
 
-/** A client that connects on first use; `name` says whose it is in the outage log line. */
+/** A client that connects on first use (unless `lazyConnect: false`); `name` says whose it is in the outage log line. */
 export function createRedis(
   config: Pick<AppConfig, 'redisUrl'>,
   name: string,
   role: RedisRole,
-  extra: { connectionName?: string } = {},
+  extra: { connectionName?: string; lazyConnect?: boolean } = {},
 ): Redis {
   const redis = new Redis({ ...redisOptions(config, role), lazyConnect: true, ...extra });
   logRedisErrors(redis, name);
@@ -95,9 +95,4 @@ export async function closeRedis(redis: Redis): Promise<void> {
   } catch {
     redis.disconnect();
   }
-}
-
-/** At shutdown: closing a BullMQ queue fails when Redis is away, and then nothing is waiting on it any more. */
-export async function closeQueue(queue: { close(): Promise<void> }): Promise<void> {
-  await queue.close().catch(() => undefined);
 }

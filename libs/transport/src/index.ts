@@ -9,4 +9,5 @@ export * from './microservice.bootstrap';
 export * from './send-queues';
 export * from './outbound-address';
 export * from './webhook-delivery-queue';
+export * from './queues.module';
 export * from './bounded-cache';

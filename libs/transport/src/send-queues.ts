@@ -1,39 +1,35 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { CONNECTOR_TYPES, ConnectorType, connectorQueueName, SEND_JOB, SendJobData, sendJobId } from '@app/contracts';
-import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors, redisOptions } from '@app/config';
+import { APP_CONFIG, AppConfig, logRedisErrors } from '@app/config';
 import { traceCarrier } from '@app/observability';
 
-/** BullMQ's key prefix for this platform: every queue key lives under `<REDIS_PREFIX>:bull`. */
-export function bullPrefix(config: AppConfig): string {
-  return `${config.redisPrefix}:bull`;
-}
-
-export function bullConnection(config: AppConfig) {
-  return redisOptions(config, 'blocking');
-}
+/** The connector queues, for `BullModule.registerQueue` in the apps that produce to them (or read their depths). */
+export const SEND_QUEUE_NAMES = CONNECTOR_TYPES.map(connectorQueueName);
 
 /**
  * Producer side of the connector queues. The job id is the message id, so adding a message that is
- * already queued (the outbox sweep after a crash) is a no-op rather than a second send.
+ * already queued (the outbox sweep after a crash) is a no-op rather than a second send. The queues are
+ * registered through BullModule, which also closes them on shutdown.
  */
 @Injectable()
-export class SendQueues implements OnApplicationShutdown {
-  private readonly queues = new Map<ConnectorType, Queue<SendJobData>>();
+export class SendQueues {
+  private readonly queues: Record<ConnectorType, Queue<SendJobData>>;
 
-  constructor(@Inject(APP_CONFIG) private readonly config: AppConfig) {}
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @InjectQueue(connectorQueueName('telegram')) telegram: Queue<SendJobData>,
+    @InjectQueue(connectorQueueName('whatsapp')) whatsapp: Queue<SendJobData>,
+    @InjectQueue(connectorQueueName('twilio')) twilio: Queue<SendJobData>,
+    @InjectQueue(connectorQueueName('smtp')) smtp: Queue<SendJobData>,
+  ) {
+    this.queues = { telegram, whatsapp, twilio, smtp };
+    for (const queue of Object.values(this.queues)) logRedisErrors(queue, `queue ${queue.name}`);
+  }
 
   queue(type: ConnectorType): Queue<SendJobData> {
-    let queue = this.queues.get(type);
-    if (!queue) {
-      queue = new Queue<SendJobData>(connectorQueueName(type), {
-        connection: bullConnection(this.config),
-        prefix: bullPrefix(this.config),
-      });
-      logRedisErrors(queue, `queue ${queue.name}`);
-      this.queues.set(type, queue);
-    }
-    return queue;
+    return this.queues[type];
   }
 
   jobOptions(data: SendJobData): JobsOptions {
@@ -74,9 +70,5 @@ export class SendQueues implements OnApplicationShutdown {
       ),
     );
     return Object.fromEntries(entries) as Record<ConnectorType, number>;
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await Promise.all([...this.queues.values()].map(closeQueue));
   }
 }

@@ -1,4 +1,5 @@
-import { Inject, Injectable, OnApplicationShutdown } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
 import {
   WEBHOOK_BACKOFF,
@@ -7,26 +8,22 @@ import {
   WEBHOOK_MAX_ATTEMPTS,
   WebhookDeliveryJobData,
 } from '@app/contracts';
-import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
+import { logRedisErrors } from '@app/config';
 import { traceCarrier } from '@app/observability';
-import { bullConnection, bullPrefix } from './send-queues';
 
 /** The job id: one job per (endpoint, webhook id, replay), so a fan-out or a request that runs twice queues nothing new. */
 export function webhookDeliveryJobId(d: Pick<WebhookDeliveryJobData, 'endpointId' | 'webhookId' | 'replay'>): string {
   return d.replay ? `${d.endpointId}.${d.webhookId}.r${d.replay}` : `${d.endpointId}.${d.webhookId}`;
 }
 
-/** Queues customer webhook deliveries (the webhooks app's fan-out, management's test events and replays). */
+/**
+ * Queues customer webhook deliveries (the webhooks app's fan-out, management's test events and replays).
+ * The queue is registered through BullModule, which also closes it on shutdown.
+ */
 @Injectable()
-export class WebhookDeliveryQueue implements OnApplicationShutdown {
-  private readonly queue: Queue<WebhookDeliveryJobData>;
-
-  constructor(@Inject(APP_CONFIG) config: AppConfig) {
-    this.queue = new Queue<WebhookDeliveryJobData>(WEBHOOK_DELIVERIES_QUEUE, {
-      connection: bullConnection(config),
-      prefix: bullPrefix(config),
-    });
-    logRedisErrors(this.queue, `queue ${WEBHOOK_DELIVERIES_QUEUE}`);
+export class WebhookDeliveryQueue {
+  constructor(@InjectQueue(WEBHOOK_DELIVERIES_QUEUE) private readonly queue: Queue<WebhookDeliveryJobData>) {
+    logRedisErrors(queue, `queue ${WEBHOOK_DELIVERIES_QUEUE}`);
   }
 
   async addMany(jobs: WebhookDeliveryJobData[]): Promise<void> {
@@ -46,9 +43,5 @@ export class WebhookDeliveryQueue implements OnApplicationShutdown {
         },
       })),
     );
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await closeQueue(this.queue);
   }
 }

@@ -1,19 +1,17 @@
+import type { Queue } from 'bullmq';
 import { ChangeChannel, StatusEventData } from '@app/contracts';
-import type { AppConfig } from '@app/config';
 import type { ProjectReadRepository } from '@app/database';
 import type { ChangeFeed } from '@app/transport';
 import { StatusEvents } from './status-events';
 
 const added: Array<{ name: string; data: StatusEventData; opts: { jobId: string } }> = [];
-jest.mock('bullmq', () => ({
-  Queue: class {
-    on(): void {}
-    async addBulk(jobs: typeof added): Promise<void> {
-      added.push(...jobs);
-    }
-    async close(): Promise<void> {}
+/** What StatusEvents uses of its queue: `on('error')` and `addBulk`. */
+const queue = {
+  on(): void {},
+  async addBulk(jobs: typeof added): Promise<void> {
+    added.push(...jobs);
   },
-}));
+} as unknown as Queue<StatusEventData>;
 
 const WITH = '11111111-1111-4111-8111-111111111111';
 const WITHOUT = '22222222-2222-4222-8222-222222222222';
@@ -30,8 +28,7 @@ function setup(types: Record<string, string[]>) {
   const changes = {
     subscribe: async (channel: ChangeChannel, fn: (id: string) => void) => void listeners.set(channel, fn),
   } as unknown as ChangeFeed;
-  const config = { redisUrl: 'redis://127.0.0.1:6379', redisPrefix: 'test' } as AppConfig;
-  return { events: new StatusEvents(projects, config, changes), queries, listeners };
+  return { events: new StatusEvents(projects, queue, changes), queries, listeners };
 }
 
 const event = (projectId: string, type: StatusEventData['type'], n = 1): StatusEventData => ({

@@ -1,10 +1,11 @@
-import { Inject, Injectable, OnApplicationShutdown, OnModuleInit } from '@nestjs/common';
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, OnModuleInit } from '@nestjs/common';
 import { JobsOptions, Queue } from 'bullmq';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
-import { APP_CONFIG, AppConfig, closeQueue, logRedisErrors } from '@app/config';
+import { logRedisErrors } from '@app/config';
 import { childSpan, contextFrom, traceContext } from '@app/observability';
 import { ProjectReadRepository } from '@app/database';
-import { BoundedCache, bullConnection, bullPrefix, ChangeFeed } from '@app/transport';
+import { BoundedCache, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
 /** Enough for every active project; beyond it the least recently used entry goes (it is only a cache). */
@@ -44,17 +45,16 @@ function traced(e: StatusEventData): StatusEventData {
  * when its endpoints change), so the accept path pays nothing for webhooks it does not have.
  */
 @Injectable()
-export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
+export class StatusEvents implements OnModuleInit {
   private readonly wanted = new BoundedCache<Promise<ReadonlySet<WebhookEventType>>>({ max: MAX_CACHED_PROJECTS, ttlMs: TTL_MS });
-  private readonly queue: Queue<StatusEventData>;
 
+  /** The queue is registered through BullModule (DispatcherModule), which also closes it on shutdown. */
   constructor(
     private readonly projects: ProjectReadRepository,
-    @Inject(APP_CONFIG) config: AppConfig,
+    @InjectQueue(STATUS_EVENTS_QUEUE) private readonly queue: Queue<StatusEventData>,
     private readonly changes: ChangeFeed,
   ) {
-    this.queue = new Queue<StatusEventData>(STATUS_EVENTS_QUEUE, { connection: bullConnection(config), prefix: bullPrefix(config) });
-    logRedisErrors(this.queue, `queue ${STATUS_EVENTS_QUEUE}`);
+    logRedisErrors(queue, `queue ${STATUS_EVENTS_QUEUE}`);
   }
 
   async onModuleInit(): Promise<void> {
@@ -62,10 +62,6 @@ export class StatusEvents implements OnModuleInit, OnApplicationShutdown {
     const dropAll = () => this.wanted.clear();
     await this.changes.subscribe(ChangeChannel.WebhooksChanged, drop, dropAll);
     await this.changes.subscribe(ChangeChannel.ProjectChanged, drop, dropAll);
-  }
-
-  async onApplicationShutdown(): Promise<void> {
-    await closeQueue(this.queue);
   }
 
   async emit(events: StatusEventData[]): Promise<void> {

@@ -7,7 +7,12 @@ import { bullConnection, bullPrefix } from '@app/transport';
 import { backoffDelayMs, RetryLater } from './retry-policy';
 import { SendProcessor } from './send.processor';
 
-/** One BullMQ worker per connector type named in CONNECTORS, so each type scales on its own. */
+/**
+ * One BullMQ worker per connector type named in CONNECTORS, so each type scales on its own.
+ * Built by hand, not as @nestjs/bullmq @Processor classes: the queues are chosen at runtime from
+ * CONNECTORS, while a @Processor names its queue at compile time; and @nestjs/bullmq closes its workers
+ * on shutdown with `worker.close()` and no time limit, while ours is bounded by SHUTDOWN_TIMEOUT_MS.
+ */
 @Injectable()
 export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(SendWorkers.name);
