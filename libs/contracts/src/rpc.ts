@@ -96,7 +96,7 @@ export interface RpcContract extends TemplateRpc, ReceiptRpc, WebhookRpc, Analyt
   'apiKeys.list': { payload: InProject; reply: { data: ApiKeyView[] } };
   'apiKeys.revoke': { payload: InProject<{ keyId: string }>; reply: { revoked: true } };
   'apiKeys.verify': { payload: { key: string }; reply: VerifiedApiKey | null };
-  'apiKeys.touch': { payload: { keyIds: string[]; at: string }; reply: { touched: number } };
+  'apiKeys.touch': { payload: { keys: Array<{ projectId: string; keyId: string }>; at: string }; reply: { touched: number } };
   'connectors.create': {
     payload: InProject<{ type: ConnectorType; name: string; credentials: Record<string, unknown>; config?: Record<string, unknown> }>;
     reply: ConnectorView;

@@ -51,7 +51,7 @@ export class ApiKeyVerifier implements OnModuleInit {
   /** The cached verification of a valid key, if there is one: no I/O at all. */
   recentlyVerified(key: string): VerifiedApiKey | undefined {
     const verified = this.cache.get(sha256Hex(key))?.key;
-    if (verified) this.usage.record(verified.keyId);
+    if (verified) this.usage.record(verified);
     return verified ?? undefined;
   }
 
@@ -75,7 +75,7 @@ export class ApiKeyVerifier implements OnModuleInit {
       const ttl = verified ? this.config.apiKeyCacheTtlMs : NEGATIVE_TTL_MS;
       if (ttl > 0 && pending.generation === this.generation) this.cache.set(hash, { key: verified }, ttl);
     }
-    if (verified) this.usage.record(verified.keyId);
+    if (verified) this.usage.record(verified);
     return verified;
   }
 

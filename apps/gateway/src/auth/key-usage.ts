@@ -14,7 +14,8 @@ const FLUSH_EVERY_MS = 5_000;
 @Injectable()
 export class KeyUsage implements OnModuleInit, BeforeApplicationShutdown {
   private readonly logger = new Logger(KeyUsage.name);
-  private seen = new Set<string>();
+  /** Key id → its project, for the keys seen since the last flush. */
+  private seen = new Map<string, string>();
   /** Key id → until when it needs no recording (this gateway, or another, recorded it this minute). */
   private readonly quiet = new Map<string, number>();
   private timer?: NodeJS.Timeout;
@@ -35,14 +36,15 @@ export class KeyUsage implements OnModuleInit, BeforeApplicationShutdown {
   }
 
   /** Called for every request a key authenticates: a map lookup, nothing more. */
-  record(keyId: string): void {
-    if ((this.quiet.get(keyId) ?? 0) <= Date.now()) this.seen.add(keyId);
+  record(key: { keyId: string; projectId: string }): void {
+    if ((this.quiet.get(key.keyId) ?? 0) <= Date.now()) this.seen.set(key.keyId, key.projectId);
   }
 
   async flush(): Promise<void> {
     if (this.seen.size === 0) return;
-    const keyIds = [...this.seen];
-    this.seen = new Set();
+    const seen = [...this.seen].map(([keyId, projectId]) => ({ keyId, projectId }));
+    const keyIds = seen.map((key) => key.keyId);
+    this.seen = new Map();
     const now = Date.now();
     for (const [keyId, until] of this.quiet) if (until <= now) this.quiet.delete(keyId);
     try {
@@ -51,8 +53,8 @@ export class KeyUsage implements OnModuleInit, BeforeApplicationShutdown {
         API_KEY_LAST_USED_RESOLUTION_MS,
       );
       for (const keyId of keyIds) this.quiet.set(keyId, now + API_KEY_LAST_USED_RESOLUTION_MS);
-      const due = keyIds.filter((_, i) => first[i]);
-      if (due.length) await this.rpc.send('apiKeys.touch', { keyIds: due, at: new Date(now).toISOString() });
+      const due = seen.filter((_, i) => first[i]);
+      if (due.length) await this.rpc.send('apiKeys.touch', { keys: due, at: new Date(now).toISOString() });
     } catch (err) {
       this.logger.warn(`could not record the use of ${keyIds.length} API keys: ${(err as Error).message}`);
     }

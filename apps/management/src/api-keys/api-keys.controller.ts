@@ -35,6 +35,6 @@ export class ApiKeysController {
 
   @Rpc('apiKeys.touch')
   touch(@Payload() p: RpcPayload<'apiKeys.touch'>): Promise<RpcReply<'apiKeys.touch'>> {
-    return this.keys.touch(p.keyIds, p.at);
+    return this.keys.touch(p.keys, p.at);
   }
 }

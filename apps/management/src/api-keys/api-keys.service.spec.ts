@@ -69,6 +69,15 @@ describe('ApiKeysService', () => {
     );
   });
 
+  it("records a use under the key's own project only, and at most once a minute", async () => {
+    const created = await keys.create(userId, projectId, { name: 'busy', type: 'secret' });
+    const at = new Date();
+    expect(await keys.touch([{ projectId: randomUUID(), keyId: created.id }], at.toISOString())).toEqual({ touched: 0 });
+    expect(await keys.touch([{ projectId, keyId: created.id }], at.toISOString())).toEqual({ touched: 1 });
+    expect(await keys.touch([{ projectId, keyId: created.id }], new Date(at.getTime() + 1000).toISOString())).toEqual({ touched: 0 });
+    expect((await keys.list(userId, projectId)).data.find((k) => k.id === created.id)?.lastUsedAt).toBe(at.toISOString());
+  });
+
   it("does not touch another user's project", async () => {
     const other = (await app.get(AuthService).signup(`other-${randomUUID()}@example.test`, 'other-password')).user.id;
     expect(await code(keys.create(other, projectId, { name: 'intruder', type: 'secret' }))).toBe(ErrorCode.NotFound);

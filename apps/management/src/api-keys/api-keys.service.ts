@@ -124,11 +124,9 @@ export class ApiKeysService {
   }
 
   /** lastUsedAt is gated and batched by the gateways; here too it moves only forward, and at most once a minute. */
-  async touch(keyIds: string[], at: string): Promise<{ touched: number }> {
-    if (keyIds.length === 0) return { touched: 0 };
+  async touch(keys: Array<{ projectId: string; keyId: string }>, at: string): Promise<{ touched: number }> {
     const when = new Date(at);
-    const due = new Date(when.getTime() - API_KEY_LAST_USED_RESOLUTION_MS);
-    return { touched: await this.keys.markUsed(keyIds, when, due) };
+    return { touched: await this.keys.markUsed(keys, when, new Date(when.getTime() - API_KEY_LAST_USED_RESOLUTION_MS)) };
   }
 
   private async requireKey(userId: string, projectId: string, keyId: string): Promise<ApiKeyEntity> {

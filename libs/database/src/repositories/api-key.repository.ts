@@ -1,5 +1,5 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { DataSource, In, IsNull, LessThan, Or, Repository } from 'typeorm';
+import { DataSource, IsNull, LessThan, Or, Repository } from 'typeorm';
 import { UUID_PATTERN } from '@app/contracts';
 import { ApiKeyEntity } from '../entities/api-key.entity';
 import { insertWithinQuota } from './quota';
@@ -7,7 +7,7 @@ import { insertWithinQuota } from './quota';
 export type NewApiKey = Pick<ApiKeyEntity, 'name' | 'type' | 'prefix' | 'keyHash' | 'allowedOrigins' | 'dailyLimit'>;
 export type ApiKeyChanges = Partial<Pick<ApiKeyEntity, 'name' | 'allowedOrigins' | 'dailyLimit' | 'revokedAt'>>;
 
-/** Every query names the project, except the two that start from the key itself (verify, and its use). */
+/** Every query names the project, but verify's, which starts from the key itself. */
 @Injectable()
 export class ApiKeyRepository {
   private readonly keys: Repository<ApiKeyEntity>;
@@ -43,14 +43,11 @@ export class ApiKeyRepository {
     return this.keys.findOne({ where: { prefix }, relations: { project: true } });
   }
 
-  /**
-   * Moves lastUsedAt forward to `at` for keys not marked since `due`; the ids are of keys a gateway
-   * has just verified (so their project is already proven). How many rows moved.
-   */
-  async markUsed(keyIds: string[], at: Date, due: Date): Promise<number> {
-    const ids = keyIds.filter((id) => UUID_PATTERN.test(id));
-    if (ids.length === 0) return 0;
-    const result = await this.keys.update({ id: In(ids), lastUsedAt: Or(IsNull(), LessThan(due)) }, { lastUsedAt: at });
-    return result.affected ?? 0;
+  /** Moves lastUsedAt forward to `at` for the keys not marked since `due`; how many rows moved. */
+  async markUsed(keys: Array<{ projectId: string; keyId: string }>, at: Date, due: Date): Promise<number> {
+    const stale = Or(IsNull(), LessThan(due));
+    const where = keys.filter((k) => UUID_PATTERN.test(k.keyId)).map((k) => ({ projectId: k.projectId, id: k.keyId, lastUsedAt: stale }));
+    if (where.length === 0) return 0;
+    return (await this.keys.update(where, { lastUsedAt: at })).affected ?? 0;
   }
 }
