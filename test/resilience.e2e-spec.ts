@@ -122,6 +122,33 @@ describe('resilience', () => {
     }
   });
 
+  it('stops every app on SIGTERM within SHUTDOWN_TIMEOUT_MS while Redis is down, exit code 0', async () => {
+    const redis = await RedisServer.start();
+    const shutdownTimeoutMs = 3_000;
+    const platform = await Platform.start({ env: { REDIS_URL: redis.url, SHUTDOWN_TIMEOUT_MS: String(shutdownTimeoutMs) } });
+    try {
+      await redis.kill();
+      await eventually(async () => (await platform.request('GET', '/readyz')).status === 503, 10_000);
+      const stops: Array<{ app: string; code: number | null; ms: number }> = [];
+      for (const app of APPS) {
+        const started = Date.now();
+        // The harness would SIGKILL at 20 s (code null); an app that hangs until its own forced exit gives 1.
+        const code = await platform.terminate(app, 20_000);
+        stops.push({ app, code, ms: Date.now() - started });
+      }
+      process.stdout.write(`resilience/sigterm-redis-down: ${stops.map((s) => `${s.app}=${s.ms}ms`).join(' ')}\n`);
+      for (const s of stops) {
+        expect([s.app, s.code]).toEqual([s.app, 0]);
+        // Bounded: the graceful wait, then at most 2 s of forced close; the apps' own forced exit
+        // (SHUTDOWN_TIMEOUT_MS + 5 s, exit code 1) would come later.
+        expect([s.app, s.ms < shutdownTimeoutMs + 4_000]).toEqual([s.app, true]);
+      }
+    } finally {
+      await platform.stop();
+      await redis.kill();
+    }
+  });
+
   it('answers 503 while PostgreSQL is unreachable and resumes by itself when it returns', async () => {
     const pg = new URL(adminUrl());
     const proxy = await TcpProxy.start({ host: pg.hostname, port: Number(pg.port || 5432) });

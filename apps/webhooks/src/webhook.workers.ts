@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { STATUS_EVENTS_QUEUE, StatusEventData, WEBHOOK_DELIVERIES_QUEUE, WebhookDeliveryJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { recordBackgroundFailure, watchConsumer } from '@app/observability';
-import { bullConnection, bullPrefix } from '@app/transport';
+import { bullConnection, bullPrefix, closeWorkers } from '@app/transport';
 import { DeliveryProcessor, RetryDelivery } from './delivery/delivery.processor';
 import { retryDelayMs } from './delivery/delivery-policy';
 import { DELIVERY_TIMEOUT_MS } from './delivery/webhook-sender';
@@ -69,11 +69,10 @@ export class WebhookWorkers implements OnApplicationBootstrap, OnApplicationShut
 
   /** SIGTERM: stop taking jobs, let in-flight attempts finish (bounded), then let the process exit. */
   async onApplicationShutdown(): Promise<void> {
-    const graceful = Promise.all(this.workers.map((w) => w.close()));
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.config.shutdownTimeoutMs).unref());
-    if ((await Promise.race([graceful, timeout])) === 'timeout') {
-      this.logger.warn('in-flight deliveries did not finish in time; their jobs will be picked up again');
-      await Promise.all(this.workers.map((w) => w.close(true)));
-    }
+    await closeWorkers(this.workers, this.config.shutdownTimeoutMs, () =>
+      this.logger.warn(
+        'webhook workers did not close in time (deliveries still in flight, or Redis unreachable); unfinished jobs will be picked up again',
+      ),
+    );
   }
 }

@@ -11,3 +11,4 @@ export * from './outbound-address';
 export * from './webhook-delivery-queue';
 export * from './queues.module';
 export * from './bounded-cache';
+export * from './close-workers';

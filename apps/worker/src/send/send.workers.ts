@@ -3,7 +3,7 @@ import { Worker } from 'bullmq';
 import { connectorQueueName, SendJobData } from '@app/contracts';
 import { APP_CONFIG, AppConfig } from '@app/config';
 import { watchConsumer } from '@app/observability';
-import { bullConnection, bullPrefix } from '@app/transport';
+import { bullConnection, bullPrefix, closeWorkers } from '@app/transport';
 import { backoffDelayMs, RetryLater } from './retry-policy';
 import { SendProcessor } from './send.processor';
 
@@ -48,11 +48,10 @@ export class SendWorkers implements OnApplicationBootstrap, OnApplicationShutdow
 
   /** SIGTERM: stop taking jobs, let in-flight sends finish (bounded), then let the process exit. */
   async onApplicationShutdown(): Promise<void> {
-    const graceful = Promise.all(this.workers.map((w) => w.close()));
-    const timeout = new Promise<'timeout'>((r) => setTimeout(() => r('timeout'), this.config.shutdownTimeoutMs).unref());
-    if ((await Promise.race([graceful, timeout])) === 'timeout') {
-      this.logger.warn('in-flight sends did not finish in time; their jobs will be picked up again');
-      await Promise.all(this.workers.map((w) => w.close(true)));
-    }
+    await closeWorkers(this.workers, this.config.shutdownTimeoutMs, () =>
+      this.logger.warn(
+        'send workers did not close in time (sends still in flight, or Redis unreachable); unfinished jobs will be picked up again',
+      ),
+    );
   }
 }
