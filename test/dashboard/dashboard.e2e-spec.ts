@@ -2,7 +2,10 @@ import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import AxeBuilder from '@axe-core/playwright';
 import { Browser, BrowserContext, chromium, Locator, Page } from 'playwright-core';
+import { SmtpFake } from '../fakes/smtp.fake';
 import { TelegramFake } from '../fakes/telegram.fake';
+import { TwilioFake } from '../fakes/twilio.fake';
+import { WhatsAppFake } from '../fakes/whatsapp.fake';
 import { eventually, Platform } from '../support/platform';
 import { Receiver } from '../support/webhook-receiver';
 
@@ -28,6 +31,13 @@ async function hasValue(locator: Locator, expected: string): Promise<void> {
   await eventually(async () => (await locator.inputValue({ timeout: 1_000 })) === expected, UI_TIMEOUT);
 }
 
+/** `2026-11-30T09:15`, as <input type="datetime-local"> takes it (the browser runs in this process's time zone). */
+function localInput(ms: number): string {
+  const d = new Date(ms);
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${pad(d.getMonth() + 1)}-${pad(d.getDate())}T${pad(d.getHours())}:${pad(d.getMinutes())}`;
+}
+
 /**
  * The dashboard as a new user meets it: the built app served by the gateway at /, in headless Chromium,
  * against the real platform with a fake Telegram. Elements are found by role and label only; every
@@ -36,6 +46,9 @@ async function hasValue(locator: Locator, expected: string): Promise<void> {
 describe('the dashboard in a browser', () => {
   let platform: Platform;
   let telegram: TelegramFake;
+  let whatsapp: WhatsAppFake;
+  let twilio: TwilioFake;
+  let smtp: SmtpFake;
   let receiver: Receiver;
   let browser: Browser;
   let context: BrowserContext;
@@ -54,12 +67,38 @@ describe('the dashboard in a browser', () => {
     expect(serious.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`)).toEqual([]);
   }
 
+  /**
+   * Adds a connector from the Connectors page with the fields given (by label), verifies it with the
+   * provider, and checks what its page says about delivery receipts.
+   */
+  async function addConnector(title: string, name: string, fields: Record<string, string>, receipts: RegExp, shot: string): Promise<void> {
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Connectors' }).click();
+    await page.getByRole('link', { name: `Add ${title}` }).click();
+    const form = page.getByRole('form', { name: `Add ${title}` });
+    await form.getByLabel('Connector name').fill(name);
+    for (const [label, value] of Object.entries(fields)) await form.getByLabel(label, { exact: true }).fill(value);
+    await check(`${shot}-new`);
+    await form.getByRole('button', { name: 'Add connector' }).click();
+    await page.waitForURL(/\/connectors\/[0-9a-f-]{36}$/);
+    await page.getByRole('heading', { name, exact: true }).waitFor();
+    await page.getByRole('button', { name: 'Verify credentials' }).click();
+    await page.getByText(/The provider accepted the credentials/).waitFor();
+    await page.getByText(receipts).waitFor();
+    await check(shot);
+  }
+
   const send = (to: string, message: string) =>
     platform.request('POST', 'messages', { token: apiKey, body: { to, message, connector: 'telegram' } });
 
   beforeAll(async () => {
     mkdirSync(SHOTS, { recursive: true });
-    [telegram, receiver] = await Promise.all([TelegramFake.start(), Receiver.start()]);
+    [telegram, receiver, whatsapp, twilio, smtp] = await Promise.all([
+      TelegramFake.start(),
+      Receiver.start(),
+      WhatsAppFake.start(),
+      TwilioFake.start(),
+      SmtpFake.start({ username: 'mailer', password: 'smtp-secret-pw' }),
+    ]);
     botToken = telegram.addToken();
     platform = await Platform.start({
       env: { CONNECTOR_ALLOW_PRIVATE: 'true', WEBHOOK_ALLOW_PRIVATE: 'true', SEND_MAX_ATTEMPTS: '3', RETRY_BASE_DELAY_MS: '100' },
@@ -79,7 +118,7 @@ describe('the dashboard in a browser', () => {
   afterAll(async () => {
     await browser?.close();
     await platform?.stop();
-    await Promise.all([telegram?.close(), receiver?.close()]);
+    await Promise.all([telegram?.close(), receiver?.close(), whatsapp?.close(), twilio?.close(), smtp?.close()]);
   });
 
   it('signs a new user up from the login page', async () => {
@@ -132,6 +171,51 @@ describe('the dashboard in a browser', () => {
     await check('connector');
   });
 
+  it('adds a WhatsApp connector and verifies it; receipts need PUBLIC_URL, which says so', async () => {
+    const number = whatsapp.addPhoneNumber();
+    await addConnector(
+      'WhatsApp Cloud API',
+      'WhatsApp line',
+      { 'Access token': number.accessToken, 'Phone number ID': number.phoneNumberId, 'API base URL (optional)': whatsapp.baseUrl },
+      /has no PUBLIC_URL/,
+      'connector-whatsapp',
+    );
+  });
+
+  it('adds a Twilio connector and verifies it', async () => {
+    const account = twilio.addAccount();
+    await addConnector(
+      'Twilio SMS',
+      'SMS',
+      {
+        'Account SID': account.accountSid,
+        'Auth token': account.authToken,
+        'From number or sender ID': '+14155550100',
+        'API base URL (optional)': twilio.baseUrl,
+      },
+      /has no PUBLIC_URL/,
+      'connector-twilio',
+    );
+  });
+
+  it('adds an SMTP connector and verifies it by logging in to the server', async () => {
+    await addConnector(
+      'Email (SMTP)',
+      'Mail',
+      {
+        'SMTP host': '127.0.0.1',
+        Port: String(smtp.port),
+        Username: 'mailer',
+        Password: 'smtp-secret-pw',
+        From: 'Shop <shop@example.com>',
+      },
+      /sends no delivery receipts/,
+      'connector-smtp',
+    );
+    await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'Connectors' }).click();
+    for (const name of ['Support bot', 'WhatsApp line', 'SMS', 'Mail']) await page.getByRole('link', { name, exact: true }).waitFor();
+  });
+
   it('creates a secret key, shows it once with a snippet that has it filled in', async () => {
     await page.getByRole('navigation', { name: 'Project' }).getByRole('link', { name: 'API keys' }).click();
     await page.getByText('No API keys yet').waitFor();
@@ -148,6 +232,45 @@ describe('the dashboard in a browser', () => {
     await check('keys');
     await page.getByRole('button', { name: 'I have stored it' }).click();
     await shown.waitFor({ state: 'hidden' });
+  });
+
+  it('edits a public key’s origins and daily cap, showing the API’s refusal beside the field', async () => {
+    const create = page.getByRole('form', { name: 'New API key' });
+    await create.getByLabel('Key name').fill('shop');
+    await create.getByLabel('Key type').selectOption('public');
+    await create.getByLabel('Allowed origins').fill('https://shop.example.com');
+    await create.getByLabel('Daily cap').fill('500');
+    await create.getByRole('button', { name: 'Create key' }).click();
+    await page.getByRole('region', { name: 'API key shop' }).waitFor();
+    await page.getByRole('button', { name: 'I have stored it' }).click();
+    const row = page.getByRole('row', { name: /shop/ });
+    await hasText(row, '500 / day');
+
+    await row.getByRole('button', { name: 'Edit shop' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Edit key shop' });
+    await dialog.waitFor();
+    const origins = dialog.getByLabel('Allowed origins');
+    const cap = dialog.getByLabel('Daily cap');
+    await hasValue(origins, 'https://shop.example.com');
+    await hasValue(cap, '500');
+    // The browser's own check first: not an origin.
+    await origins.fill('https://shop.example.com\nadmin.example.com');
+    await dialog.getByRole('button', { name: 'Save key' }).click();
+    await dialog.getByText('“admin.example.com” is not an origin').waitFor();
+    // Then the API's: 422 with the field named, shown under that field.
+    await origins.fill('https://shop.example.com\nhttps://admin.example.com');
+    await cap.fill('2000000');
+    await dialog.getByRole('button', { name: 'Save key' }).click();
+    await hasText(dialog.getByRole('alert'), 'Not saved: one field needs a change.');
+    await dialog.getByText('must not be greater than 1000000').waitFor();
+    expect(await cap.getAttribute('aria-invalid')).toBe('true');
+    await check('key-edit-refused');
+    await cap.fill('2500');
+    await dialog.getByRole('button', { name: 'Save key' }).click();
+    await dialog.waitFor({ state: 'hidden' });
+    await hasText(row, 'https://shop.example.com, https://admin.example.com');
+    await hasText(row, '2500 / day');
+    await check('keys-edited');
   });
 
   it('sends a test message from the connector, which appears in the log, reaches sent, and opens on its timeline', async () => {
@@ -234,6 +357,36 @@ describe('the dashboard in a browser', () => {
     await page.getByLabel('Time range').selectOption('7d');
     await page.waitForURL(/range=7d/);
     await hasValue(page.getByRole('combobox', { name: 'Interval' }), 'day');
+  });
+
+  it('shows analytics for a custom range, checked before it is sent and kept in the URL across a reload', async () => {
+    await page.getByLabel('Time range').selectOption('custom');
+    const form = page.getByRole('form', { name: 'Custom range' });
+    const hour = 3_600_000;
+    const sentBySupportBot = () =>
+      page
+        .getByRole('row', { name: /Support bot/ })
+        .getByRole('cell')
+        .nth(1);
+    await form.getByLabel('From').fill(localInput(Date.now() + hour));
+    await form.getByLabel('Until').fill(localInput(Date.now() - hour));
+    await form.getByRole('button', { name: 'Apply range' }).click();
+    await form.getByText('must be before to').waitFor();
+    await check('analytics-custom-refused');
+
+    const from = localInput(Date.now() - 6 * hour);
+    await form.getByLabel('From').fill(from);
+    await form.getByLabel('Until').fill(localInput(Date.now() + hour));
+    await form.getByRole('button', { name: 'Apply range' }).click();
+    await page.waitForURL(/range=custom/);
+    expect(new URL(page.url()).searchParams.get('interval')).toBe('hour');
+    await hasText(sentBySupportBot(), '3', true);
+    await check('analytics-custom');
+
+    await page.reload();
+    await hasValue(page.getByLabel('Time range'), 'custom');
+    await hasValue(page.getByRole('form', { name: 'Custom range' }).getByLabel('From'), from);
+    await hasText(sentBySupportBot(), '3', true);
   });
 
   it('edits a template with live variables and a rendered preview', async () => {

@@ -3,7 +3,7 @@ import { createRootRouteWithContext, createRoute, createRouter, lazyRouteCompone
 import { ensureSession } from './api/client';
 import { AppShell } from './components/app-shell';
 import { ErrorState, Loading } from './components/ui';
-import { parseAnalyticsSearch, parseMessageSearch } from './lib/search';
+import { parseAnalyticsSearch, parseCursorSearch, parseMessageSearch } from './lib/search';
 
 export interface RouterContext {
   queryClient: QueryClient;
@@ -114,7 +114,7 @@ const keysRoute = createRoute({
 const templatesRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: '/templates',
-  validateSearch: (raw: Record<string, unknown>): { cursor?: string } => (typeof raw.cursor === 'string' ? { cursor: raw.cursor } : {}),
+  validateSearch: parseCursorSearch,
   component: screen(() => import('./screens/templates'), 'TemplatesScreen'),
 });
 const templateRoute = createRoute({
@@ -130,6 +130,7 @@ const webhooksRoute = createRoute({
 const webhookRoute = createRoute({
   getParentRoute: () => projectRoute,
   path: '/webhooks/$webhookId',
+  validateSearch: parseCursorSearch,
   component: screen(() => import('./screens/webhook'), 'WebhookScreen'),
 });
 const settingsRoute = createRoute({

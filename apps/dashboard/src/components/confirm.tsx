@@ -1,11 +1,8 @@
-import { type ReactNode, useId, useRef } from 'react';
+import { type ReactNode, useRef } from 'react';
+import { Modal } from './dialog';
 import { Button, ErrorState } from './ui';
 
-/**
- * A destructive action behind an explicit second step, in the browser's own modal <dialog>: focus moves
- * in and is kept there, Escape cancels, the page behind is inert — and, unlike dialog libraries that
- * inject <style> tags for scroll locking, it runs under the dashboard's strict style-src CSP.
- */
+/** A destructive action behind an explicit second step, in a modal alert dialog. */
 export function ConfirmButton({
   label,
   title,
@@ -25,26 +22,13 @@ export function ConfirmButton({
   error?: unknown;
 }) {
   const dialog = useRef<HTMLDialogElement>(null);
-  const id = useId();
   return (
     <>
       {error ? <ErrorState error={error} /> : null}
       <Button variant="danger" disabled={disabled} aria-haspopup="dialog" onClick={() => dialog.current?.showModal()}>
         {label}
       </Button>
-      <dialog
-        ref={dialog}
-        role="alertdialog"
-        aria-labelledby={`${id}-title`}
-        aria-describedby={`${id}-description`}
-        className="m-auto w-[min(28rem,90vw)] rounded-lg bg-white p-5 text-left shadow-lg backdrop:bg-slate-900/40"
-      >
-        <h2 id={`${id}-title`} className="text-lg font-semibold text-slate-900">
-          {title}
-        </h2>
-        <div id={`${id}-description`} className="mt-2 text-sm text-slate-700">
-          {description}
-        </div>
+      <Modal dialog={dialog} role="alertdialog" title={title} description={description}>
         <div className="mt-4 flex justify-end gap-2">
           <Button variant="secondary" autoFocus onClick={() => dialog.current?.close()}>
             Cancel
@@ -59,7 +43,7 @@ export function ConfirmButton({
             {confirmLabel}
           </Button>
         </div>
-      </dialog>
+      </Modal>
     </>
   );
 }

@@ -12,7 +12,7 @@ export function toLocalInput(iso: string | undefined): string {
   return `${date.getFullYear()}-${pad(date.getMonth() + 1)}-${pad(date.getDate())}T${pad(date.getHours())}:${pad(date.getMinutes())}`;
 }
 
-const fromLocalInput = (value: string): string | undefined => (value ? new Date(value).toISOString() : undefined);
+export const fromLocalInput = (value: string): string | undefined => (value ? new Date(value).toISOString() : undefined);
 
 /**
  * The log's filters. They live in the URL: this form shows `value` (parsed from the URL) and hands

@@ -139,6 +139,17 @@ export function problemText(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * A 422 problem's errors by field (`allowedOrigins.0` counts for `allowedOrigins`), for a form to show
+ * each beside its own input; empty for any other error.
+ */
+export function fieldErrors(error: unknown): Record<string, string> {
+  const errors: Record<string, string> = {};
+  if (!(error instanceof ApiError)) return errors;
+  for (const { field, message } of error.problem.errors ?? []) errors[field.split(/[.[]/)[0]] ??= message;
+  return errors;
+}
+
 export function ErrorState({ error, onRetry }: { error: unknown; onRetry?: () => void }) {
   return (
     <div role="alert" className="rounded-md border border-red-200 bg-red-50 p-3 text-sm text-red-800">

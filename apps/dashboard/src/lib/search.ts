@@ -25,6 +25,11 @@ function compact<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).filter(([, v]) => v !== undefined)) as T;
 }
 
+/** A keyset page of a list that has no other filter (templates, a webhook's deliveries). */
+export function parseCursorSearch(raw: Record<string, unknown>): { cursor?: string } {
+  return compact({ cursor: text(raw.cursor, 500) });
+}
+
 export function parseMessageSearch(raw: Record<string, unknown>): MessageSearch {
   const status = MESSAGE_STATUSES.find((s) => s === raw.status);
   return compact({
@@ -50,24 +55,42 @@ export function messagesQuery(projectId: string, search: MessageSearch, limit = 
 export const TIME_RANGES = { '1h': 3_600_000, '24h': 86_400_000, '7d': 7 * 86_400_000, '30d': 30 * 86_400_000 } as const;
 export type TimeRange = keyof typeof TIME_RANGES;
 
-export interface AnalyticsSearch {
-  range: TimeRange;
-  interval: 'hour' | 'day';
-  connector?: string;
-}
+/** A preset window ending now, or (`custom`) the `from`–`to` the user chose, both kept in the URL. */
+export type AnalyticsSearch =
+  | { range: TimeRange; interval: 'hour' | 'day'; connector?: string }
+  | { range: 'custom'; from: string; to: string; interval: 'hour' | 'day'; connector?: string };
+
+/** Hours up to two days, days beyond: what a custom window gets unless the URL says otherwise. */
+export const intervalFor = (from: string, to: string): 'hour' | 'day' =>
+  Date.parse(to) - Date.parse(from) > 2 * 86_400_000 ? 'day' : 'hour';
+
+const interval = (value: unknown, fallback: 'hour' | 'day'): 'hour' | 'day' => (value === 'day' || value === 'hour' ? value : fallback);
 
 export function parseAnalyticsSearch(raw: Record<string, unknown>): AnalyticsSearch {
+  const connector = text(raw.connector, 100);
+  const from = isoTime(raw.from);
+  const to = isoTime(raw.to);
+  if (raw.range === 'custom' && from && to && Date.parse(from) < Date.parse(to)) {
+    return compact({ range: 'custom', from, to, interval: interval(raw.interval, intervalFor(from, to)), connector });
+  }
   const range = (Object.keys(TIME_RANGES) as TimeRange[]).find((r) => r === raw.range) ?? '24h';
-  const interval = raw.interval === 'day' || raw.interval === 'hour' ? raw.interval : range === '7d' || range === '30d' ? 'day' : 'hour';
-  return compact({ range, interval, connector: text(raw.connector, 100) });
+  return compact({ range, interval: interval(raw.interval, range === '7d' || range === '30d' ? 'day' : 'hour'), connector });
 }
 
-/** The analytics window ending now, on bucket boundaries so the first and last buckets are whole. */
+/**
+ * The API query: a custom window as chosen (the API aligns `from` to its bucket), or a preset window
+ * ending now, on bucket boundaries so the first and last buckets are whole.
+ */
 export function analyticsQuery(projectId: string, search: AnalyticsSearch, now = Date.now()): string {
   const step = search.interval === 'day' ? 86_400_000 : 3_600_000;
-  const to = Math.ceil(now / step) * step;
-  const from = Math.floor((now - TIME_RANGES[search.range]) / step) * step;
-  const params = new URLSearchParams({ from: new Date(from).toISOString(), to: new Date(to).toISOString(), interval: search.interval });
+  const [from, to] =
+    search.range === 'custom'
+      ? [search.from, search.to]
+      : [
+          new Date(Math.floor((now - TIME_RANGES[search.range]) / step) * step).toISOString(),
+          new Date(Math.ceil(now / step) * step).toISOString(),
+        ];
+  const params = new URLSearchParams({ from, to, interval: search.interval });
   if (search.connector) params.set('connector', search.connector);
   return `/projects/${projectId}/analytics?${params.toString()}`;
 }

@@ -1,9 +1,10 @@
-import type { ReactNode } from 'react';
+import { type ReactNode, useState } from 'react';
 import { useQuery } from '@tanstack/react-query';
 import { useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAxis, YAxis } from 'recharts';
 import { api } from '../api/client';
 import type { AnalyticsView } from '../api/types';
+import { CustomRange } from '../components/custom-range';
 import { DataTable } from '../components/data';
 import { Card, Empty, ErrorState, Loading, PageHeader, SelectField, formatTime } from '../components/ui';
 import { useConnectors } from '../lib/connectors';
@@ -32,10 +33,21 @@ export function AnalyticsScreen() {
     refetchInterval: 15_000,
     placeholderData: (previous) => previous,
   });
-  const set = (patch: Partial<AnalyticsSearch>) => void navigate({ search: { ...search, ...patch } });
+  const set = (next: AnalyticsSearch) => void navigate({ search: next });
+  // "Custom range…" picked but not applied yet: the URL still holds the preset until the user applies.
+  const [picking, setPicking] = useState(false);
+  const choice = picking ? 'custom' : search.range;
+  const now = Date.now();
+  const span =
+    search.range === 'custom'
+      ? { from: search.from, to: search.to }
+      : { from: new Date(now - TIME_RANGES[search.range]).toISOString(), to: new Date(now).toISOString() };
   const label = (t: string) => {
     const d = new Date(t);
-    return search.interval === 'day' ? d.toLocaleDateString() : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
+    // The data's own interval: while a new window loads, the previous answer is still on screen.
+    return (analytics.data?.interval ?? search.interval) === 'day'
+      ? d.toLocaleDateString()
+      : d.toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' });
   };
 
   return (
@@ -44,17 +56,21 @@ export function AnalyticsScreen() {
       <form aria-label="Analytics range" className="grid grid-cols-1 gap-3 sm:grid-cols-3" onSubmit={(e) => e.preventDefault()}>
         <SelectField
           label="Time range"
-          value={search.range}
+          value={choice}
           onChange={(e) => {
-            const range = e.target.value as TimeRange;
-            set({ range, interval: range === '7d' || range === '30d' ? 'day' : 'hour' });
+            const range = (Object.keys(TIME_RANGES) as TimeRange[]).find((r) => r === e.target.value);
+            setPicking(!range);
+            if (range) set({ range, interval: range === '7d' || range === '30d' ? 'day' : 'hour', connector: search.connector });
           }}
-          options={(Object.keys(TIME_RANGES) as TimeRange[]).map((r) => ({ value: r, label: RANGE_LABELS[r] }))}
+          options={[
+            ...(Object.keys(TIME_RANGES) as TimeRange[]).map((r) => ({ value: r, label: RANGE_LABELS[r] })),
+            { value: 'custom', label: 'Custom range…' },
+          ]}
         />
         <SelectField
           label="Interval"
           value={search.interval}
-          onChange={(e) => set({ interval: e.target.value as 'hour' | 'day' })}
+          onChange={(e) => set({ ...search, interval: e.target.value as 'hour' | 'day' })}
           options={[
             { value: 'hour', label: 'Hourly' },
             { value: 'day', label: 'Daily' },
@@ -63,13 +79,23 @@ export function AnalyticsScreen() {
         <SelectField
           label="Connector"
           value={search.connector ?? ''}
-          onChange={(e) => set({ connector: e.target.value || undefined })}
+          onChange={(e) => set({ ...search, connector: e.target.value || undefined })}
           options={[
             { value: '', label: 'All connectors' },
             ...(connectors.data?.data ?? []).map((c) => ({ value: c.id, label: `${c.name} (${c.type})` })),
           ]}
         />
       </form>
+      {choice === 'custom' && (
+        <CustomRange
+          key={search.range === 'custom' ? `${search.from}-${search.to}` : 'preset'}
+          value={span}
+          onApply={(next) => {
+            setPicking(false);
+            set({ range: 'custom', ...next, connector: search.connector });
+          }}
+        />
+      )}
       {analytics.isPending ? (
         <Loading />
       ) : analytics.isError ? (

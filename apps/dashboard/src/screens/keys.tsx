@@ -3,6 +3,7 @@ import { useParams } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import type { ApiKeyView, RpcReply } from '../api/types';
+import { EditKeyButton, FormProblem, type KeyRules, PublicKeyFields, checkKeyRules, keyRulesBody } from '../components/api-key-form';
 import { ConfirmButton } from '../components/confirm';
 import { KeySnippet } from '../components/key-snippet';
 import { DataTable, QueryState } from '../components/data';
@@ -14,7 +15,7 @@ import {
   PageHeader,
   SecretOnce,
   SelectField,
-  TextArea,
+  fieldErrors,
   TextField,
   formatTime,
 } from '../components/ui';
@@ -26,8 +27,8 @@ export function KeysScreen() {
   const keys = useQuery({ queryKey: key, queryFn: () => api<{ data: ApiKeyView[] }>('GET', `/projects/${projectId}/keys`) });
   const [name, setName] = useState('');
   const [type, setType] = useState<'secret' | 'public'>('secret');
-  const [origins, setOrigins] = useState('');
-  const [dailyLimit, setDailyLimit] = useState('');
+  const [rules, setRules] = useState<KeyRules>({ origins: '', dailyLimit: '' });
+  const [checked, setChecked] = useState<Record<string, string>>({});
   const [created, setCreated] = useState<RpcReply<'apiKeys.create'> | null>(null);
 
   const create = useMutation({
@@ -35,15 +36,7 @@ export function KeysScreen() {
       api<RpcReply<'apiKeys.create'>>('POST', `/projects/${projectId}/keys`, {
         name,
         type,
-        ...(type === 'public'
-          ? {
-              allowedOrigins: origins
-                .split(/[\s,]+/)
-                .map((o) => o.trim())
-                .filter(Boolean),
-              ...(dailyLimit ? { dailyLimit: Number(dailyLimit) } : {}),
-            }
-          : {}),
+        ...(type === 'public' ? keyRulesBody(rules) : {}),
       }),
     onSuccess: (result) => {
       setCreated(result);
@@ -56,9 +49,13 @@ export function KeysScreen() {
     onSuccess: () => void queryClient.invalidateQueries({ queryKey: key }),
   });
 
+  const errors = { ...fieldErrors(create.error), ...checked };
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    create.mutate();
+    const found = type === 'public' ? checkKeyRules(rules, false) : {};
+    setChecked(found);
+    create.reset();
+    if (Object.keys(found).length === 0) create.mutate();
   };
 
   return (
@@ -95,13 +92,16 @@ export function KeysScreen() {
                     {k.revokedAt ? (
                       <span className="text-xs text-slate-600">revoked {formatTime(k.revokedAt)}</span>
                     ) : (
-                      <ConfirmButton
-                        label={`Revoke ${k.name}`}
-                        title={`Revoke ${k.name}?`}
-                        description="Every request with this key is refused within a second. This cannot be undone."
-                        confirmLabel="Revoke key"
-                        onConfirm={() => revoke.mutate(k.id)}
-                      />
+                      <div className="flex justify-end gap-2">
+                        <EditKeyButton projectId={projectId} apiKey={k} />
+                        <ConfirmButton
+                          label={`Revoke ${k.name}`}
+                          title={`Revoke ${k.name}?`}
+                          description="Every request with this key is refused within a second. This cannot be undone."
+                          confirmLabel="Revoke key"
+                          onConfirm={() => revoke.mutate(k.id)}
+                        />
+                      </div>
                     )}
                   </td>
                 </tr>
@@ -131,25 +131,14 @@ export function KeysScreen() {
             ]}
           />
           {type === 'public' && (
-            <>
-              <TextArea
-                label="Allowed origins"
-                rows={3}
-                hint="One per line, e.g. https://shop.example.com. Browsers on other origins are refused."
-                value={origins}
-                onChange={(e) => setOrigins(e.target.value)}
-              />
-              <TextField
-                label="Daily cap"
-                type="number"
-                min={1}
-                hint="Messages per UTC day this key may send; empty for the default."
-                value={dailyLimit}
-                onChange={(e) => setDailyLimit(e.target.value)}
-              />
-            </>
+            <PublicKeyFields
+              value={rules}
+              onChange={setRules}
+              errors={errors}
+              capHint="Messages per UTC day this key may send; empty for the default."
+            />
           )}
-          <FormActions mutation={create} label="Create key" />
+          <FormActions mutation={create} label="Create key" problem={<FormProblem error={create.error} fields={errors} />} />
         </form>
       </Card>
     </div>

@@ -1,10 +1,10 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { Link, useNavigate, useParams } from '@tanstack/react-router';
+import { Link, useNavigate, useParams, useSearch } from '@tanstack/react-router';
 import { type FormEvent, useState } from 'react';
 import { api } from '../api/client';
 import type { WebhookDeliveryPage, WebhookEndpointView } from '../api/types';
 import { ConfirmButton } from '../components/confirm';
-import { DataTable } from '../components/data';
+import { DataTable, Pager } from '../components/data';
 import {
   Button,
   Card,
@@ -22,8 +22,8 @@ import {
 import { EventPicker, webhooksKey } from './webhooks';
 
 function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: string }) {
-  const [cursors, setCursors] = useState<string[]>([]);
-  const cursor = cursors.at(-1);
+  // The page lives in the URL, so back, forward and reload keep it.
+  const { cursor } = useSearch({ from: '/signed-in/projects/$projectId/webhooks/$webhookId' });
   const queryClient = useQueryClient();
   const key = ['projects', projectId, 'webhook', webhookId, 'deliveries', cursor ?? null];
   const deliveries = useQuery({
@@ -34,6 +34,7 @@ function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: st
         `/projects/${projectId}/webhooks/${webhookId}/deliveries?limit=20${cursor ? `&cursor=${encodeURIComponent(cursor)}` : ''}`,
       ),
     refetchInterval: cursor ? false : 3_000,
+    placeholderData: (previous) => previous,
   });
   const replay = useMutation({
     mutationFn: (deliveryId: string) =>
@@ -82,18 +83,7 @@ function Deliveries({ projectId, webhookId }: { projectId: string; webhookId: st
           </tr>
         ))}
       </DataTable>
-      <nav aria-label="Delivery pages" className="mt-3 flex gap-3 text-sm">
-        {cursors.length > 0 && (
-          <Button variant="ghost" onClick={() => setCursors([])}>
-            Newest
-          </Button>
-        )}
-        {deliveries.data.nextCursor && (
-          <Button variant="ghost" onClick={() => setCursors([...cursors, deliveries.data.nextCursor!])}>
-            Older deliveries
-          </Button>
-        )}
-      </nav>
+      <Pager label="Delivery pages" cursor={cursor} nextCursor={deliveries.data.nextCursor} first="Newest" next="Older deliveries" />
     </>
   );
 }
