@@ -129,10 +129,7 @@ export class ApiKeysService {
     return { touched: await this.keys.markUsed(keys, when, new Date(when.getTime() - API_KEY_LAST_USED_RESOLUTION_MS)) };
   }
 
-  private async requireKey(userId: string, projectId: string, keyId: string): Promise<ApiKeyEntity> {
-    await this.projects.requireOwned(userId, projectId);
-    const key = await this.keys.findInProject(projectId, keyId);
-    if (!key) throw DomainError.notFound('API key');
-    return key;
+  private requireKey(userId: string, projectId: string, keyId: string): Promise<ApiKeyEntity> {
+    return this.projects.requireInOwned(userId, projectId, 'API key', (inProject) => this.keys.findInProject(inProject, keyId));
   }
 }

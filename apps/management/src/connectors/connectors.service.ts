@@ -125,11 +125,8 @@ export class ConnectorsService {
     return toView(row, this.config.publicUrl);
   }
 
-  private async requireConnector(userId: string, projectId: string, connectorId: string): Promise<ConnectorEntity> {
-    await this.projects.requireOwned(userId, projectId);
-    const row = await this.connectors.find(projectId, connectorId);
-    if (!row) throw DomainError.notFound('connector');
-    return row;
+  private requireConnector(userId: string, projectId: string, connectorId: string): Promise<ConnectorEntity> {
+    return this.projects.requireInOwned(userId, projectId, 'connector', (inProject) => this.connectors.find(inProject, connectorId));
   }
 
   /**

@@ -23,6 +23,14 @@ export class ProjectsService {
     return project;
   }
 
+  /** The gate with the row asked for: `find` looks in the project once the user is shown to own it; no such row is not found either. */
+  async requireInOwned<T>(userId: string, projectId: string, what: string, find: (projectId: string) => Promise<T | null>): Promise<T> {
+    await this.requireOwned(userId, projectId);
+    const row = await find(projectId);
+    if (!row) throw DomainError.notFound(what);
+    return row;
+  }
+
   async create(userId: string, name: string): Promise<ProjectView> {
     return toProjectView(await this.projects.create(userId, name, this.config.quotas.projectsPerUser));
   }

@@ -110,11 +110,8 @@ export class TemplatesService {
     return { deleted: true };
   }
 
-  private async requireTemplate(userId: string, projectId: string, templateId: string): Promise<TemplateEntity> {
-    await this.projects.requireOwned(userId, projectId);
-    const row = await this.templates.findInProject(projectId, templateId);
-    if (!row) throw DomainError.notFound('template');
-    return row;
+  private requireTemplate(userId: string, projectId: string, templateId: string): Promise<TemplateEntity> {
+    return this.projects.requireInOwned(userId, projectId, 'template', (inProject) => this.templates.findInProject(inProject, templateId));
   }
 
   private async requireFreeName(projectId: string, name: string): Promise<void> {

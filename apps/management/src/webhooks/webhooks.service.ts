@@ -121,11 +121,8 @@ export class WebhooksService {
     return { secret, previousSecretExpiresAt: expiresAt.toISOString() };
   }
 
-  async requireEndpoint(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointEntity> {
-    await this.projects.requireOwned(userId, projectId);
-    const row = await this.endpoints.findInProject(projectId, webhookId);
-    if (!row) throw DomainError.notFound('webhook');
-    return row;
+  requireEndpoint(userId: string, projectId: string, webhookId: string): Promise<WebhookEndpointEntity> {
+    return this.projects.requireInOwned(userId, projectId, 'webhook', (inProject) => this.endpoints.findInProject(inProject, webhookId));
   }
 
   private async checkUrl(url: string): Promise<void> {
