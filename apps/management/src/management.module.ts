@@ -2,16 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { APP_CONFIG, AppConfig, ConfigModule } from '@app/config';
 import { ConnectorRegistry } from '@app/connectors';
-import {
-  ApiKeyRepository,
-  DatabaseModule,
-  ProjectRepository,
-  RefreshTokenRepository,
-  TemplateRepository,
-  UserRepository,
-  WebhookDeliveryRepository,
-  WebhookEndpointRepository,
-} from '@app/database';
+import { DatabaseModule } from '@app/database';
 import { LoggerModule } from '@app/observability';
 import { TransportModule, WebhookDeliveryQueueModule } from '@app/transport';
 import { ApiKeysController } from './api-keys/api-keys.controller';
@@ -45,13 +36,6 @@ import { WebhooksService } from './webhooks/webhooks.service';
   ],
   controllers: [AuthController, ProjectsController, ApiKeysController, ConnectorsController, TemplatesController, WebhooksController],
   providers: [
-    UserRepository,
-    RefreshTokenRepository,
-    ProjectRepository,
-    ApiKeyRepository,
-    TemplateRepository,
-    WebhookEndpointRepository,
-    WebhookDeliveryRepository,
     AuthService,
     ProjectsService,
     ApiKeysService,

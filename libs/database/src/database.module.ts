@@ -4,10 +4,30 @@ import { APP_CONFIG, AppConfig } from '@app/config';
 import { createDataSource } from './data-source';
 import { ConnectorRepository } from './repositories/connector.repository';
 import { MessageReadRepository } from './repositories/message-read.repository';
-import { ProjectReadRepository } from './repositories/project-read.repository';
+import { ApiKeyRepository } from './repositories/api-key.repository';
+import { ProjectRepository } from './repositories/project.repository';
+import { RefreshTokenRepository } from './repositories/refresh-token.repository';
+import { TemplateRepository } from './repositories/template.repository';
+import { UserRepository } from './repositories/user.repository';
+import { WebhookDeliveryRepository } from './repositories/webhook-delivery.repository';
+import { WebhookEndpointRepository } from './repositories/webhook-endpoint.repository';
 
-/** The repositories of tables that several apps read; each app's own tables have theirs in the app. */
-const REPOSITORIES = [ConnectorRepository, MessageReadRepository, ProjectReadRepository];
+/**
+ * One repository per table, for every app that imports the module (each is a thin class; an app that
+ * does not inject one pays nothing). The message pipeline's hot paths keep theirs in the app that owns
+ * them (the dispatcher's messages, receipts and analytics; the webhooks app's deliveries).
+ */
+const REPOSITORIES = [
+  ApiKeyRepository,
+  ConnectorRepository,
+  MessageReadRepository,
+  ProjectRepository,
+  RefreshTokenRepository,
+  TemplateRepository,
+  UserRepository,
+  WebhookDeliveryRepository,
+  WebhookEndpointRepository,
+];
 
 @Global()
 @Module({

@@ -19,7 +19,6 @@ export * from './repositories/api-key.repository';
 export * from './repositories/connector.repository';
 export * from './repositories/keyset-page';
 export * from './repositories/message-read.repository';
-export * from './repositories/project-read.repository';
 export * from './repositories/project.repository';
 export * from './repositories/refresh-token.repository';
 export * from './repositories/template.repository';

@@ -1,6 +1,6 @@
 import type { Queue } from 'bullmq';
 import { ChangeChannel, StatusEventData } from '@app/contracts';
-import type { ProjectReadRepository } from '@app/database';
+import type { WebhookEndpointRepository } from '@app/database';
 import type { ChangeFeed } from '@app/transport';
 import { StatusEvents } from './status-events';
 
@@ -19,11 +19,11 @@ const WITHOUT = '22222222-2222-4222-8222-222222222222';
 function setup(types: Record<string, string[]>) {
   const queries: string[] = [];
   const projects = {
-    webhookEventTypes: async (projectId: string) => {
+    subscribedEventTypes: async (projectId: string) => {
       queries.push(projectId);
       return new Set(types[projectId] ?? []);
     },
-  } as unknown as ProjectReadRepository;
+  } as unknown as WebhookEndpointRepository;
   const listeners = new Map<ChangeChannel, (id: string) => void>();
   const changes = {
     subscribe: async (channel: ChangeChannel, fn: (id: string) => void) => void listeners.set(channel, fn),

@@ -4,7 +4,7 @@ import { JobsOptions, Queue } from 'bullmq';
 import { ChangeChannel, STATUS_EVENT_JOB, STATUS_EVENTS_QUEUE, StatusEventData, WebhookEventType } from '@app/contracts';
 import { logRedisErrors } from '@app/config';
 import { childSpan, contextFrom, traceContext } from '@app/observability';
-import { ProjectReadRepository } from '@app/database';
+import { WebhookEndpointRepository } from '@app/database';
 import { BoundedCache, ChangeFeed } from '@app/transport';
 
 const TTL_MS = 30_000;
@@ -50,7 +50,7 @@ export class StatusEvents implements OnModuleInit {
 
   /** The queue is registered through BullModule (DispatcherModule), which also closes it on shutdown. */
   constructor(
-    private readonly projects: ProjectReadRepository,
+    private readonly endpoints: WebhookEndpointRepository,
     @InjectQueue(STATUS_EVENTS_QUEUE) private readonly queue: Queue<StatusEventData>,
     private readonly changes: ChangeFeed,
   ) {
@@ -73,6 +73,6 @@ export class StatusEvents implements OnModuleInit {
 
   /** The event types the project's enabled endpoints subscribe to; an empty set for most projects. */
   private typesWanted(projectId: string): Promise<ReadonlySet<WebhookEventType>> {
-    return this.wanted.remember(projectId, () => this.projects.webhookEventTypes(projectId));
+    return this.wanted.remember(projectId, () => this.endpoints.subscribedEventTypes(projectId));
   }
 }

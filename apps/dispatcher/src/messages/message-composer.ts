@@ -11,7 +11,7 @@ import {
   whatsappParameters,
 } from '@app/contracts';
 import { recipientProblem } from '@app/connectors';
-import { ProjectReadRepository } from '@app/database';
+import { ProjectRepository, TemplateRepository } from '@app/database';
 import { BoundedCache } from '@app/transport';
 import { ConnectorRef } from './connector-directory';
 
@@ -33,7 +33,10 @@ const PROJECT_NAME_TTL_MS = 60_000;
 export class MessageComposer {
   private readonly projectNames = new BoundedCache<Promise<string>>({ max: 50_000, ttlMs: PROJECT_NAME_TTL_MS });
 
-  constructor(private readonly projects: ProjectReadRepository) {}
+  constructor(
+    private readonly projects: ProjectRepository,
+    private readonly templates: TemplateRepository,
+  ) {}
 
   async compose(cmd: SendMessageCommand, connector: ConnectorRef): Promise<ComposedMessage> {
     const errors: FieldError[] = [];
@@ -46,7 +49,7 @@ export class MessageComposer {
     let textField = 'message';
     if (cmd.template) {
       textField = 'template';
-      const template = await this.projects.template(cmd.projectId, cmd.template.name);
+      const template = await this.templates.findByName(cmd.projectId, cmd.template.name);
       if (!template) throw DomainError.validation('template.name', `names no template of this project (${cmd.template.name})`);
       if (template.channel && template.channel !== connector.type) {
         errors.push({ field: 'template.name', message: `is a ${template.channel} template and cannot be sent through ${connector.type}` });
@@ -76,6 +79,6 @@ export class MessageComposer {
 
   /** The default email subject is the project's name (API.md), cached briefly. */
   private projectName(projectId: string): Promise<string> {
-    return this.projectNames.remember(projectId, async () => (await this.projects.name(projectId)) ?? 'Message');
+    return this.projectNames.remember(projectId, async () => (await this.projects.nameOf(projectId)) ?? 'Message');
   }
 }

@@ -14,6 +14,11 @@ export class ProjectRepository {
     this.projects = dataSource.getRepository(ProjectEntity);
   }
 
+  /** The project's name, for the platform's own use (the default email subject): the project id is the scope. */
+  async nameOf(projectId: string): Promise<string | null> {
+    return (await this.projects.findOne({ select: { name: true }, where: { id: projectId } }))?.name ?? null;
+  }
+
   findOwned(ownerId: string, projectId: string): Promise<ProjectEntity | null> {
     return this.projects.findOneBy({ id: projectId, ownerId });
   }

@@ -45,6 +45,11 @@ export class TemplateRepository {
     return UUID_PATTERN.test(templateId) ? this.templates.findOneBy({ projectId, id: templateId }) : Promise.resolve(null);
   }
 
+  /** The template a message names (the dispatcher's composer). */
+  findByName(projectId: string, name: string): Promise<TemplateEntity | null> {
+    return this.templates.findOneBy({ projectId, name });
+  }
+
   nameTaken(projectId: string, name: string): Promise<boolean> {
     return this.templates.existsBy({ projectId, name });
   }

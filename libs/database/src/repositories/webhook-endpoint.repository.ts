@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { DataSource, Repository } from 'typeorm';
-import { UUID_PATTERN } from '@app/contracts';
+import { UUID_PATTERN, type WebhookEventType } from '@app/contracts';
 import { WebhookEndpointEntity } from '../entities/webhook-endpoint.entity';
 import { insertWithinQuota } from './quota';
 
@@ -29,6 +29,16 @@ export class WebhookEndpointRepository {
       previousSecretSealed: null,
       previousSecretExpiresAt: null,
     });
+  }
+
+  /** The event types the project's enabled endpoints subscribe to (the dispatcher's status events). */
+  async subscribedEventTypes(projectId: string): Promise<Set<WebhookEventType>> {
+    const rows: Array<{ type: WebhookEventType }> = await this.endpoints
+      .createQueryBuilder('e')
+      .select('DISTINCT unnest(e.events)', 'type')
+      .where('e.projectId = :projectId AND e.disabledAt IS NULL', { projectId })
+      .getRawMany();
+    return new Set(rows.map((r) => r.type));
   }
 
   /** Newest first. */
