@@ -17,6 +17,7 @@ const http = require('node:http');
 const { randomUUID, timingSafeEqual } = require('node:crypto');
 const { Pool } = require('pg');
 const { Queue, Worker } = require('bullmq');
+const IORedis = require('ioredis');
 const { readBody } = require('./read-body');
 
 const env = process.env;
@@ -29,20 +30,6 @@ function required(name) {
   return value;
 }
 
-function redisConnection(url) {
-  const u = new URL(url);
-  const db = u.pathname.length > 1 ? Number(u.pathname.slice(1)) : undefined;
-  return {
-    host: u.hostname,
-    port: Number(u.port || 6379),
-    ...(u.username ? { username: decodeURIComponent(u.username) } : {}),
-    ...(u.password ? { password: decodeURIComponent(u.password) } : {}),
-    ...(db !== undefined && !Number.isNaN(db) ? { db } : {}),
-    ...(u.protocol === 'rediss:' ? { tls: {} } : {}),
-    maxRetriesPerRequest: null,
-  };
-}
-
 function json(res, status, payload) {
   const body = JSON.stringify(payload);
   res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(body) });
@@ -53,7 +40,14 @@ async function main() {
   const apiKey = Buffer.from(`Bearer ${required('API_KEY')}`);
   const providerUrl = required('PROVIDER_URL').replace(/(?<!\/)\/+$/, '');
   const botToken = required('BOT_TOKEN');
-  const connection = redisConnection(env.REDIS_URL || 'redis://127.0.0.1:6379');
+  const redisUrl = env.REDIS_URL || 'redis://127.0.0.1:6379';
+  /** Connections handed to BullMQ as instances are ours to close (a worker's blocking duplicate is BullMQ's). */
+  const redisClients = [];
+  const redisConnection = () => {
+    const client = new IORedis(redisUrl, { maxRetriesPerRequest: null });
+    redisClients.push(client);
+    return client;
+  };
   const prefix = `${env.REDIS_PREFIX || 'minimal'}:bull`;
   const concurrency = Number(env.WORKER_CONCURRENCY || 50);
   const role = env.ROLE || 'all';
@@ -70,7 +64,7 @@ async function main() {
     updated_at timestamptz NOT NULL DEFAULT now()
   )`);
 
-  const queue = role === 'worker' ? undefined : new Queue(QUEUE, { connection, prefix });
+  const queue = role === 'worker' ? undefined : new Queue(QUEUE, { connection: redisConnection(), prefix });
   if (queue) {
     queue.on('error', () => undefined);
     await queue.waitUntilReady();
@@ -134,7 +128,7 @@ async function main() {
             if (!response.ok || !answer || answer.ok !== true) throw new Error(`provider answered ${response.status}`);
             await pool.query("UPDATE messages SET status = 'sent', updated_at = now() WHERE id = $1", [job.data.id]);
           },
-          { connection, prefix, concurrency },
+          { connection: redisConnection(), prefix, concurrency },
         );
   if (worker) {
     worker.on('error', () => undefined);
@@ -159,6 +153,7 @@ async function main() {
     }
     const forced = setTimeout(() => process.exit(0), 5_000);
     await Promise.allSettled([worker && worker.close(), queue && queue.close()]);
+    await Promise.allSettled(redisClients.map((c) => c.quit()));
     await pool.end().catch(() => undefined);
     clearTimeout(forced);
     process.exit(0);

@@ -15,7 +15,8 @@
  * prefixes, deleted at the end), BENCH_DURATION (seconds), BENCH_ORDER (e.g. "minimal,messagejs"),
  * BENCH_CPU_PROF (a directory: each pipeline process writes a V8 .cpuprofile there on exit),
  * BENCH_MINIMAL_PROCESSES=2 (run the minimal pipeline's HTTP server and worker as two processes).
- * Writes bench/results/latest.json. Exits 0 even below the floor (it is a report); non-zero when a
+ * Writes bench/results/latest.json (BENCH_RESULTS: another path; BENCH_ANALYTICS_MESSAGES: how many
+ * messages the analytics part seeds, default 1,000,000). Exits 0 even below the floor (it is a report); non-zero when a
  * pipeline cannot start or a process dies during the run.
  */ import fs from 'node:fs';
 import os from 'node:os';
@@ -336,6 +337,10 @@ async function startMessageJs(stubUrl: string): Promise<MessageJsPipeline> {
     ...throwawaySecrets(),
     WORKER_CONCURRENCY: String(SETTINGS.workerConcurrency),
     SHUTDOWN_TIMEOUT_MS: '5000',
+    // The one bench key carries the whole load (rateLimitPerSecond 10,000 below): the operator's ceiling allows it.
+    PROJECT_MAX_RATE_LIMIT: '10000',
+    // The provider stub listens on loopback, which the outbound guard refuses unless allowed.
+    CONNECTOR_ALLOWED_HOSTS: '127.0.0.1',
   };
 
   log('MessageJS: applying migrations');
@@ -687,8 +692,8 @@ async function main(): Promise<void> {
     }
   }
 
-  fs.mkdirSync(RESULTS_DIR, { recursive: true });
-  const file = path.join(RESULTS_DIR, 'latest.json');
+  fs.mkdirSync(process.env.BENCH_RESULTS ? path.dirname(path.resolve(process.env.BENCH_RESULTS)) : RESULTS_DIR, { recursive: true });
+  const file = process.env.BENCH_RESULTS ? path.resolve(process.env.BENCH_RESULTS) : path.join(RESULTS_DIR, 'latest.json');
   const machine = { ...meta, node: process.version, postgres: pgVersion, platform: `${os.platform()} ${os.release()}` };
   const ratios = { acceptedPerSecond: summary.acceptedRatio, endToEndPerSecond: summary.e2eRatio };
   const document = { startedAt: started.toISOString(), finishedAt: new Date().toISOString(), machine, settings: SETTINGS, results, ratios };
