@@ -374,7 +374,18 @@ async function startMessageJs(stubUrl: string): Promise<MessageJsPipeline> {
     `${base}/api/v1/projects/${project.id}/connectors`,
     {
       token: accessToken,
-      body: { type: 'telegram', name: 'bench telegram', credentials: { botToken }, config: { baseUrl: stubUrl, maxPerSecond: 100000 } },
+      body: {
+        type: 'telegram',
+        name: 'bench telegram',
+        credentials: { botToken },
+        config: {
+          baseUrl: stubUrl,
+          // No provider ceiling to honour, and as many sends in flight as the worker runs (the minimal
+          // pipeline's concurrency): the default maxConcurrent of 10 would measure the cap, not the pipeline.
+          maxPerSecond: 100000,
+          maxConcurrent: SETTINGS.workerConcurrency,
+        },
+      },
     },
     201,
   );
