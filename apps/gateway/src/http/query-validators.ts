@@ -1,4 +1,7 @@
-import { registerDecorator, ValidationOptions } from 'class-validator';
+import { applyDecorators } from '@nestjs/common';
+import { ApiPropertyOptional } from '@nestjs/swagger';
+import { Type } from 'class-transformer';
+import { IsInt, IsOptional, Max, Min, registerDecorator, ValidationOptions } from 'class-validator';
 import { isConnectorType, UUID_PATTERN } from '@app/contracts';
 
 /** RFC 3339: a full date, or a date-time with seconds optional and an offset (what PostgreSQL's timestamptz reads). */
@@ -46,5 +49,20 @@ export function IsConnectorRef(options?: ValidationOptions): PropertyDecorator {
     'must be a connector id or a connector type (telegram, whatsapp, twilio, smtp)',
     (value) => typeof value === 'string' && (UUID_PATTERN.test(value) || isConnectorType(value)),
     options,
+  );
+}
+
+/** Every list's `limit` query parameter: an optional whole number from 1 to 100 (the list's own default when absent). */
+export const MAX_PAGE_LIMIT = 100;
+
+export function PageLimit(defaultLimit: number): PropertyDecorator {
+  // In the order stacked decorators would run (bottom-up), so the constraints and their messages stay as they were.
+  return applyDecorators(
+    Max(MAX_PAGE_LIMIT),
+    Min(1),
+    IsInt(),
+    Type(() => Number),
+    IsOptional(),
+    ApiPropertyOptional({ minimum: 1, maximum: MAX_PAGE_LIMIT, default: defaultLimit }),
   );
 }

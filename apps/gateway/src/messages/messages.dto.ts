@@ -2,16 +2,13 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
 import {
   IsIn,
-  IsInt,
   IsObject,
   IsOptional,
   IsString,
   IsUUID,
   Length,
   Matches,
-  Max,
   MaxLength,
-  Min,
   registerDecorator,
   ValidateIf,
   ValidateNested,
@@ -25,7 +22,7 @@ import {
   PROVIDER_MESSAGE_MAX_LENGTH,
   TEMPLATE_NAME_PATTERN,
 } from '@app/contracts';
-import { IsConnectorRef, IsTimestamp } from '../http/query-validators';
+import { IsConnectorRef, IsTimestamp, PageLimit } from '../http/query-validators';
 
 /** A flat object of string values: at most 50 keys of ≤ 40 characters, values ≤ 500 characters (Stripe's limits). */
 function IsStringMap(options?: ValidationOptions): PropertyDecorator {
@@ -161,12 +158,7 @@ export class ListMessagesQueryDto {
   @ApiPropertyOptional() @IsOptional() @IsString() @MaxLength(320) to?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created at or after' }) @IsOptional() @IsTimestamp() since?: string;
   @ApiPropertyOptional({ format: 'date-time', description: 'Created before' }) @IsOptional() @IsTimestamp() until?: string;
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: 20 })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(20)
   limit?: number;
   @ApiPropertyOptional({ description: 'nextCursor of the previous page' })
   @IsOptional()

@@ -1,20 +1,8 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import {
-  IsIn,
-  IsInt,
-  IsObject,
-  IsOptional,
-  IsString,
-  Length,
-  Matches,
-  Max,
-  MaxLength,
-  Min,
-  ValidateIf,
-  ValidateNested,
-} from 'class-validator';
+import { IsIn, IsObject, IsOptional, IsString, Length, Matches, MaxLength, ValidateIf, ValidateNested } from 'class-validator';
 import { CONNECTOR_TYPES, ConnectorType, TEMPLATE_NAME_PATTERN } from '@app/contracts';
+import { PageLimit } from '../http/query-validators';
 
 const NAME_RULE = 'name must be letters, digits, _, . and -, starting with a letter or digit';
 const CONTENT_DESCRIPTION = 'The text, with `{{variable}}` placeholders (names: letters, digits, _ and ., not starting with a digit)';
@@ -116,12 +104,7 @@ export class TemplateDto {
 export const TEMPLATE_PAGE_DEFAULT = 50;
 
 export class ListTemplatesQueryDto {
-  @ApiPropertyOptional({ minimum: 1, maximum: 100, default: TEMPLATE_PAGE_DEFAULT })
-  @IsOptional()
-  @Type(() => Number)
-  @IsInt()
-  @Min(1)
-  @Max(100)
+  @PageLimit(TEMPLATE_PAGE_DEFAULT)
   limit?: number;
   @ApiPropertyOptional({ description: 'The nextCursor of the previous page' }) @IsOptional() @IsString() @MaxLength(200) cursor?: string;
 }
